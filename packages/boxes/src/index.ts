@@ -1,0 +1,5 @@
+export * from './area';
+export * from './clip';
+export * from './convert';
+export * from './iou';
+export * from './overlap';

@@ -1,0 +1,6 @@
+export * from './annotations';
+export * from './box-format';
+export * from './errors';
+export * from './models';
+export * from './records';
+export * from './validate';
