@@ -1,0 +1,4 @@
+export * from './anchor-grid';
+export * from './config';
+export * from './default-boxes';
+export * from './presets';
