@@ -56,7 +56,7 @@ export function boxIou(
       const inter = intersectionArea(ax1, ay1, ax2, ay2, b[q], b[q + 1], b[q + 2], b[q + 3], offset);
       if (inter === 0) {
         result[row + j] = 0;
-      } else if (crowd !== undefined && crowd[j]) {
+      } else if (crowd?.[j]) {
         result[row + j] = areaA > 0 ? inter / areaA : 0;
       } else {
         result[row + j] = iouFromAreas(inter, areaA, areaB[j]);
