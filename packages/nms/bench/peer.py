@@ -1,0 +1,33 @@
+"""Peer timings for packages/nms/bench/run.mjs: torchvision ops.nms and ops.batched_nms on the same data."""
+import json
+import statistics
+import sys
+import time
+
+import torch
+from torchvision.ops import batched_nms, nms
+
+
+def median_ms(fn, warmup=10, reps=50):
+    for _ in range(warmup):
+        fn()
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - t0) * 1000)
+    return statistics.median(times)
+
+
+d = json.load(open(sys.argv[1]))
+boxes = torch.tensor(d["boxes"], dtype=torch.float32).view(-1, 4)
+scores = torch.tensor(d["scores"], dtype=torch.float32)
+idxs = torch.tensor(d["idxs"], dtype=torch.int64)
+thr = d["iou"]
+r = {"threads": torch.get_num_threads(), "kept": int(nms(boxes, scores, thr).numel())}
+r["nms"] = median_ms(lambda: nms(boxes, scores, thr))
+r["batched"] = median_ms(lambda: batched_nms(boxes, scores, idxs, thr))
+torch.set_num_threads(1)
+r["nms_1t"] = median_ms(lambda: nms(boxes, scores, thr))
+r["batched_1t"] = median_ms(lambda: batched_nms(boxes, scores, idxs, thr))
+print(json.dumps(r))
