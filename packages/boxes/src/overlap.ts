@@ -48,3 +48,32 @@ export function iouAt(a: ArrayLike<number>, i: number, b: ArrayLike<number>, j: 
   if (inter === 0) return 0;
   return iouFromAreas(inter, areaAt(a, i, offset), areaAt(b, j, offset));
 }
+
+const f32 = Math.fround;
+
+/**
+ * IoU of two corner-form boxes computed with PyTorch's float32 operation order (ssd.pytorch `jaccard`:
+ * each difference, product, sum and the quotient rounded to float32). Same formula as {@link iouAt};
+ * used where bit-parity with PyTorch references matters, e.g. SSD matching, whose argmax ties depend on the
+ * last float32 bit. Returns 0 where the union is 0.
+ */
+export function iouFloat32(
+  ax1: number,
+  ay1: number,
+  ax2: number,
+  ay2: number,
+  bx1: number,
+  by1: number,
+  bx2: number,
+  by2: number,
+): number {
+  const iw = f32((ax2 < bx2 ? ax2 : bx2) - (ax1 > bx1 ? ax1 : bx1));
+  if (iw <= 0) return 0;
+  const ih = f32((ay2 < by2 ? ay2 : by2) - (ay1 > by1 ? ay1 : by1));
+  if (ih <= 0) return 0;
+  const inter = f32(iw * ih);
+  const areaA = f32(f32(ax2 - ax1) * f32(ay2 - ay1));
+  const areaB = f32(f32(bx2 - bx1) * f32(by2 - by1));
+  const union = f32(f32(areaA + areaB) - inter);
+  return union > 0 ? f32(inter / union) : 0;
+}
