@@ -21,7 +21,14 @@ const tarballs = packages.map((p) => run('pnpm', ['pack', '--pack-destination', 
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'det-consumer', private: true, version: '1.0.0' }, null, 2));
 // Optional peers that subpaths need (tfjs-core for ./tfjs) come from the registry like a user's would.
 const peers = new Set();
-for (const p of packages) for (const [name, range] of Object.entries(p.pkg.peerDependencies ?? {})) peers.add(`${name}@${range}`);
+// The native tfjs-node bindings cannot install here (their install step downloads libtensorflow): they stay
+// optional peers, detected at run time. The cpu backend is installed for the ./tfjs smoke tests.
+for (const p of packages) {
+  for (const [name, range] of Object.entries(p.pkg.peerDependencies ?? {})) {
+    if (!name.startsWith('@tensorflow/tfjs-node')) peers.add(`${name}@${range}`);
+    if (name === '@tensorflow/tfjs-core') peers.add(`@tensorflow/tfjs-backend-cpu@${range}`);
+  }
+}
 run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', ...tarballs, ...peers], app);
 
 // Every entry point: package root and each subpath export.
