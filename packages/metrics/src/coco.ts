@@ -124,20 +124,33 @@ function cellIous(dt: CocoDetection[], gt: CocoGtObject[]): Float64Array {
   return out;
 }
 
-function evaluateCell(cell: CocoCell, iouThrs: Float64Array, range: AreaRange, maxDet: number): CellEval {
+/** A cell's detections sorted by score (at most maxDets[-1]) and their IoUs with its ground truth. */
+interface PreparedCell {
+  cell: CocoCell;
+  dt: CocoDetection[];
+  /** [D*G] with G in the cell's original ground-truth order. */
+  ious: Float64Array;
+}
+
+function prepareCell(cell: CocoCell, maxDet: number): PreparedCell {
+  const dt = stableOrderByScore(cell.dt)
+    .slice(0, maxDet)
+    .map((i) => cell.dt[i]);
+  const ious = cell.gt.length > 0 && dt.length > 0 ? cellIous(dt, cell.gt) : new Float64Array(0);
+  return { cell, dt, ious };
+}
+
+function evaluateCell(prepared: PreparedCell, iouThrs: Float64Array, range: AreaRange): CellEval {
+  const { cell, dt, ious } = prepared;
   const T = iouThrs.length;
-  const order = stableOrderByScore(cell.dt).slice(0, maxDet);
-  const dt = order.map((i) => cell.dt[i]);
   const gtArea = (g: CocoGtObject) => g.area ?? g.bbox[2] * g.bbox[3];
   const gtIgnoreRaw = cell.gt.map((g) => (g.iscrowd || gtArea(g) < range.min || gtArea(g) > range.max ? 1 : 0));
   // Ground truth sorted with ignored last (stable).
   const gtOrder = Array.from(cell.gt.keys()).sort((a, b) => gtIgnoreRaw[a] - gtIgnoreRaw[b] || a - b);
-  const gt = gtOrder.map((i) => cell.gt[i]);
   const gtIg = gtOrder.map((i) => gtIgnoreRaw[i]);
-  const crowd = gt.map((g) => (g.iscrowd ? 1 : 0));
-  const G = gt.length;
+  const crowd = gtOrder.map((i) => (cell.gt[i].iscrowd ? 1 : 0));
+  const G = gtOrder.length;
   const D = dt.length;
-  const ious = G > 0 && D > 0 ? cellIous(dt, gt) : new Float64Array(0);
   const matched = new Uint8Array(T * D);
   const ignored = new Uint8Array(T * D);
   const gtMatched = new Uint8Array(T * G);
@@ -149,7 +162,7 @@ function evaluateCell(cell: CocoCell, iouThrs: Float64Array, range: AreaRange, m
         for (let g = 0; g < G; g++) {
           if (gtMatched[t * G + g] && !crowd[g]) continue;
           if (m > -1 && gtIg[m] === 0 && gtIg[g] === 1) break;
-          const v = ious[d * G + g];
+          const v = ious[d * G + gtOrder[g]];
           if (v < iou) continue;
           iou = v;
           m = g;
@@ -213,47 +226,60 @@ export function evaluateCocoCells(input: CocoEvalInput, options: CocoEvalOptions
   const rIndex = (t: number, k: number, a: number, m: number) => ((t * K + k) * A + a) * M + m;
 
   for (let k = 0; k < K; k++) {
+    const prepared: PreparedCell[] = [];
+    for (let i = 0; i < input.imageIds.length; i++) {
+      const cell = input.cells[i]?.[k];
+      if (cell === undefined || (cell.gt.length === 0 && cell.dt.length === 0)) continue;
+      prepared.push(prepareCell(cell, maxDet));
+    }
+    // One stable order by decreasing score over all of the category's detections (image order, then
+    // each image's score order, as pycocotools concatenates them); each maxDets[m] keeps a subset of it.
+    const entryCell: number[] = [];
+    const entryDet: number[] = [];
+    const entryScore: number[] = [];
+    prepared.forEach((p, ci) => {
+      p.dt.forEach((d, di) => {
+        entryCell.push(ci);
+        entryDet.push(di);
+        entryScore.push(d.score);
+      });
+    });
+    const order = Int32Array.from(entryScore.keys()).sort((x, y) => entryScore[y] - entryScore[x] || x - y);
+    const n = order.length;
+    const rankInImage = Int32Array.from(order, (entry) => entryDet[entry]);
+    // Per area range: status[t * n + r] of the r-th detection in score order: 0 ignored, 1 TP, 2 FP.
+    const status = new Uint8Array(T * n);
+    const tp = new Float64Array(order.length);
+    const fp = new Float64Array(order.length);
+    const pr = new Float64Array(order.length);
+    const rc = new Float64Array(order.length);
     for (let a = 0; a < A; a++) {
-      const evals: CellEval[] = [];
-      for (let i = 0; i < input.imageIds.length; i++) {
-        const cell = input.cells[i]?.[k];
-        if (cell === undefined || (cell.gt.length === 0 && cell.dt.length === 0)) continue;
-        evals.push(evaluateCell(cell, iouThrs, areaRanges[a], maxDet));
-      }
-      if (evals.length === 0) continue;
+      const evals = prepared.map((p) => evaluateCell(p, iouThrs, areaRanges[a]));
       const npig = evals.reduce((s, e) => s + e.numGt, 0);
       if (npig === 0) continue;
+      for (let r = 0; r < n; r++) {
+        const entry = order[r];
+        const d = entryDet[entry];
+        const e = evals[entryCell[entry]];
+        const D = e.scores.length;
+        for (let t = 0; t < T; t++) status[t * n + r] = e.ignored[t * D + d] ? 0 : e.matched[t * D + d] ? 1 : 2;
+      }
       for (let m = 0; m < M; m++) {
-        // Concatenate each image's first maxDets[m] detections, then a stable sort by decreasing score.
-        const refs: [number, number][] = [];
-        const scores: number[] = [];
-        evals.forEach((e, ei) => {
-          const n = Math.min(e.scores.length, maxDets[m]);
-          for (let d = 0; d < n; d++) {
-            refs.push([ei, d]);
-            scores.push(e.scores[d]);
-          }
-        });
-        const order = Array.from(scores.keys()).sort((x, y) => scores[y] - scores[x] || x - y);
-        const nd = order.length;
-        const tp = new Float64Array(nd);
-        const fp = new Float64Array(nd);
+        const limit = maxDets[m];
         for (let t = 0; t < T; t++) {
           let tpSum = 0;
           let fpSum = 0;
-          for (let r = 0; r < nd; r++) {
-            const [ei, d] = refs[order[r]];
-            const e = evals[ei];
-            const D = e.scores.length;
-            if (!e.ignored[t * D + d]) {
-              if (e.matched[t * D + d]) tpSum++;
-              else fpSum++;
-            }
-            tp[r] = tpSum;
-            fp[r] = fpSum;
+          let nd = 0;
+          const base = t * n;
+          for (let r = 0; r < n; r++) {
+            if (rankInImage[r] >= limit) continue;
+            const st = status[base + r];
+            if (st === 1) tpSum++;
+            else if (st === 2) fpSum++;
+            tp[nd] = tpSum;
+            fp[nd] = fpSum;
+            nd++;
           }
-          const pr = new Float64Array(nd);
-          const rc = new Float64Array(nd);
           for (let r = 0; r < nd; r++) {
             rc[r] = tp[r] / npig;
             pr[r] = tp[r] / (fp[r] + tp[r] + Number.EPSILON);
