@@ -47,6 +47,17 @@ if os.environ.get("PYCOCOTOOLS_PATH"):
     sys.path.insert(0, os.environ["PYCOCOTOOLS_PATH"])
     import contextlib
     import io
+    import types
+
+    import numpy as np
+
+    # Compatibility shims, no change to the algorithm: pycocotools 2.0 uses np.float (removed in numpy 1.24)
+    # and imports matplotlib only for drawing.
+    np.float = float
+    for name in ("matplotlib", "matplotlib.pyplot", "matplotlib.collections", "matplotlib.patches"):
+        sys.modules.setdefault(name, types.ModuleType(name))
+    sys.modules["matplotlib.collections"].PatchCollection = object
+    sys.modules["matplotlib.patches"].Polygon = object
 
     from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
