@@ -1,5 +1,6 @@
 """Peers for packages/metrics/bench/run.mjs, on the same synthetic data:
-- voc_eval.py from py-faster-rcnn (directory in VOC_EVAL_PATH), called per class as its test harness does;
+- a Python 3 voc_eval.py (directory in VOC_EVAL_PATH; py-faster-rcnn's own file is Python 2 and cannot run here) that
+  takes the annotation cache annots.pkl in cachedir, called per class as the test harness does;
 - pycocotools COCOeval evaluate() + accumulate() (package directory in PYCOCOTOOLS_PATH).
 Neither is vendored: fetch them yourself. Prints one JSON line; missing peers are left out."""
 import json
