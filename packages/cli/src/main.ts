@@ -1,9 +1,10 @@
 import { isDetError } from '@det/core';
 import { type Command, type CommandIO, processIO, UsageError } from './command';
 import { anchorsCommand } from './commands/anchors';
+import { evalCommand } from './commands/eval';
 
 /** Every sub-command, in help order. */
-export const commands: Command[] = [anchorsCommand];
+export const commands: Command[] = [anchorsCommand, evalCommand];
 
 function help(io: CommandIO): void {
   io.stdout('Usage: det <command> [options]\n\nCommands:');

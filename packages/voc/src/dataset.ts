@@ -9,6 +9,8 @@ import { parseVocXml } from './xml';
 export interface LoadVocOptions {
   /** Image set under ImageSets/Main (default 'trainval'). */
   set?: string;
+  /** Path of an image-set file to use instead of `ImageSets/Main/<set>.txt`. */
+  imageSetFile?: string;
   /** Keep difficult objects, flagged in `groundTruth.difficult` (default true; evaluation needs them). */
   keepDifficult?: boolean;
   /** Class list (default the 20 VOC classes). */
@@ -48,12 +50,12 @@ async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T
  */
 export async function loadVocDataset(root: string, options: LoadVocOptions = {}): Promise<VocDataset> {
   const { set = 'trainval', keepDifficult = true, classNames = VOC_CLASSES, mode = 'strict', concurrency = 32 } = options;
-  const listFile = join(root, 'ImageSets', 'Main', `${set}.txt`);
+  const listFile = options.imageSetFile ?? join(root, 'ImageSets', 'Main', `${set}.txt`);
   let listText: string;
   try {
     listText = await readFile(listFile, 'utf8');
   } catch {
-    throw new DatasetError('image set not found', { file: listFile, expected: `ImageSets/Main/${set}.txt under the VOC root` });
+    throw new DatasetError('image set not found', { file: listFile, expected: options.imageSetFile ? 'an image-set file' : `ImageSets/Main/${set}.txt under the VOC root` });
   }
   const ids = parseImageSet(listText, listFile);
   const report = new ProblemReport(mode);

@@ -1,0 +1,145 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DatasetError, ParseError } from '@det/core';
+import { type CocoGtJson, type CocoResultsJson, type EvalImage, evaluateCocoJson, evaluateVoc, prCurveSvg } from '@det/metrics';
+import { loadVocDataset, VOC_CLASSES } from '@det/voc';
+import { type OptionValues, parseCommandArgs, stringOption } from '../args';
+import { type Command, type CommandIO, UsageError } from '../command';
+import { readVocDetectionFiles } from '../detections-io';
+import { renderSvgToPng } from '../render';
+
+const usage = `Usage:
+  det eval --format voc --annotations DIR --image-set FILE --detections DIR [--metric voc07|voc12] [--json]
+           [--classes a,b,…] [--iou 0.5] [--plot pr.png|pr.svg]
+  det eval --format coco --annotations gt.json --detections results.json [--json]
+
+VOC: DIR holds Annotations/<id>.xml; the detections DIR holds devkit result files, one per class, named
+…_<class>.txt (e.g. comp4_det_test_car.txt) with lines "image_id score xmin ymin xmax ymax".
+Classes default to the 20 VOC classes. COCO: ground-truth and results JSON as pycocotools reads them.
+--json prints { metric, mAP, perClass: { <class>: { ap, npos } } } (and stats for coco).`;
+
+interface Report {
+  metric: string;
+  mAP: number;
+  perClass: Record<string, { ap: number | null; npos: number }>;
+  stats?: number[];
+}
+
+function printTable(io: CommandIO, report: Report, statNames?: string[]): void {
+  const width = Math.max(8, ...Object.keys(report.perClass).map((c) => c.length));
+  io.stdout(`${'class'.padEnd(width)}  ${'AP'.padStart(8)}  ${'npos'.padStart(6)}`);
+  for (const [name, { ap, npos }] of Object.entries(report.perClass)) {
+    io.stdout(`${name.padEnd(width)}  ${(ap === null ? 'n/a' : ap.toFixed(4)).padStart(8)}  ${String(npos).padStart(6)}`);
+  }
+  io.stdout(`${'mAP'.padEnd(width)}  ${report.mAP.toFixed(4).padStart(8)}   (${report.metric})`);
+  if (report.stats && statNames) {
+    io.stdout('');
+    report.stats.forEach((v, i) => io.stdout(`${statNames[i].padEnd(6)} ${v.toFixed(4)}`));
+  }
+}
+
+async function evalVoc(values: OptionValues, io: CommandIO): Promise<number> {
+  const annotations = stringOption(values, 'annotations');
+  const imageSet = stringOption(values, 'image-set');
+  const detections = stringOption(values, 'detections');
+  if (!annotations || !imageSet || !detections) throw new UsageError('voc needs --annotations, --image-set and --detections');
+  const metric = stringOption(values, 'metric') ?? 'voc07';
+  if (metric !== 'voc07' && metric !== 'voc12') throw new UsageError(`--metric must be voc07 or voc12, got '${metric}'`);
+  const classesOption = stringOption(values, 'classes');
+  const classNames = classesOption ? classesOption.split(',').map((c) => c.trim()) : VOC_CLASSES;
+  const iouText = stringOption(values, 'iou');
+  const iouThreshold = iouText === undefined ? 0.5 : Number(iouText);
+  if (!(iouThreshold >= 0 && iouThreshold <= 1)) throw new UsageError(`--iou must be in [0, 1], got '${iouText}'`);
+  const dataset = await loadVocDataset(annotations, { imageSetFile: imageSet, classNames });
+  const { lines } = await readVocDetectionFiles(detections, classNames);
+  const index = new Map(dataset.records.map((r, i) => [r.id, i]));
+  const perImage = dataset.records.map(() => ({ boxes: [] as number[], scores: [] as number[], labels: [] as number[] }));
+  for (const l of lines) {
+    const i = index.get(l.imageId);
+    if (i === undefined) {
+      throw new DatasetError('detection for an image that is not in the image set', { file: join(detections, `…_${classNames[l.label]}.txt`), received: l.imageId, expected: `an id listed in ${imageSet}` });
+    }
+    perImage[i].boxes.push(...l.box);
+    perImage[i].scores.push(l.score);
+    perImage[i].labels.push(l.label);
+  }
+  const images: EvalImage[] = dataset.records.map((r, i) => ({
+    id: r.id,
+    groundTruth: r.groundTruth,
+    detections: { boxes: Float32Array.from(perImage[i].boxes), scores: Float32Array.from(perImage[i].scores), labels: Int32Array.from(perImage[i].labels) },
+  }));
+  const result = evaluateVoc(images, { metric, iouThreshold, classNames });
+  const report: Report = {
+    metric,
+    mAP: result.mAP,
+    perClass: Object.fromEntries(result.perClass.map((c) => [c.className, { ap: c.ap, npos: c.npos }])),
+  };
+  if (values.json) io.stdout(JSON.stringify(report));
+  else printTable(io, report);
+  const plot = stringOption(values, 'plot');
+  if (plot) {
+    const svg = prCurveSvg(result.perClass, { title: `Precision–recall (${metric}, mAP ${result.mAP.toFixed(4)})`, height: Math.max(480, 60 + 17 * classNames.length) });
+    await writeFile(plot, plot.endsWith('.svg') ? svg : await renderSvgToPng(svg));
+    if (!values.json) io.stdout(`wrote ${plot}`);
+  }
+  return 0;
+}
+
+async function readJson(file: string, what: string): Promise<unknown> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch {
+    throw new DatasetError(`${what} file not found`, { file });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ParseError(`${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`, { file });
+  }
+}
+
+async function evalCoco(values: OptionValues, io: CommandIO): Promise<number> {
+  const annotations = stringOption(values, 'annotations');
+  const detections = stringOption(values, 'detections');
+  if (!annotations || !detections) throw new UsageError('coco needs --annotations gt.json and --detections results.json');
+  const gt = (await readJson(annotations, 'ground truth')) as CocoGtJson;
+  const results = (await readJson(detections, 'results')) as CocoResultsJson;
+  const result = evaluateCocoJson(gt, results);
+  const npos = new Map<string, number>();
+  const catName = new Map(gt.categories.map((c) => [c.id, c.name]));
+  for (const a of gt.annotations) if (!a.iscrowd) npos.set(catName.get(a.category_id) ?? '', (npos.get(catName.get(a.category_id) ?? '') ?? 0) + 1);
+  const report: Report = {
+    metric: 'coco',
+    mAP: result.stats[0],
+    perClass: Object.fromEntries(result.perClass.map((c) => [c.className, { ap: c.ap, npos: npos.get(c.className) ?? 0 }])),
+    stats: result.stats,
+  };
+  if (values.json) io.stdout(JSON.stringify(report));
+  else printTable(io, report, result.summary.map((s) => s.name));
+  return 0;
+}
+
+/** `det eval`: scores detections against VOC or COCO ground truth. */
+export const evalCommand: Command = {
+  name: 'eval',
+  summary: 'score detections: VOC (devkit result files) or COCO (JSON) mAP',
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, {
+      format: { type: 'string' },
+      annotations: { type: 'string' },
+      'image-set': { type: 'string' },
+      detections: { type: 'string' },
+      metric: { type: 'string' },
+      classes: { type: 'string' },
+      iou: { type: 'string' },
+      plot: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const format = stringOption(values, 'format');
+    if (format === 'voc') return evalVoc(values, io);
+    if (format === 'coco') return evalCoco(values, io);
+    throw new UsageError(`--format must be voc or coco${format ? `, got '${format}'` : ''}`);
+  },
+};
