@@ -1,3 +1,0 @@
-import { packageConfig } from '../../tsup.base';
-
-export default packageConfig({ index: 'src/index.ts' });
