@@ -132,18 +132,18 @@ export function parseVocXml(xml: string, options: ParseVocXmlOptions): { annotat
   };
 }
 
-const escape = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
+const escapeXml = (s: string) => s.replace(/[<>&]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;' })[c]!);
 
 /** Writes an annotation as VOC XML (the layout of the VOC2012 Annotations files). */
 export function vocAnnotationToXml(a: VocAnnotation): string {
   const box = (b: VocBox, indent: string) =>
     `${indent}<bndbox>\n${indent}\t<xmin>${b.xmin}</xmin>\n${indent}\t<ymin>${b.ymin}</ymin>\n${indent}\t<xmax>${b.xmax}</xmax>\n${indent}\t<ymax>${b.ymax}</ymax>\n${indent}</bndbox>\n`;
-  let xml = `<annotation>\n\t<folder>${escape(a.folder)}</folder>\n\t<filename>${escape(a.filename)}</filename>\n\t<source>\n\t\t<database>@det synthetic shapes</database>\n\t</source>\n`;
+  let xml = `<annotation>\n\t<folder>${escapeXml(a.folder)}</folder>\n\t<filename>${escapeXml(a.filename)}</filename>\n\t<source>\n\t\t<database>@det synthetic shapes</database>\n\t</source>\n`;
   xml += `\t<size>\n\t\t<width>${a.size.width}</width>\n\t\t<height>${a.size.height}</height>\n\t\t<depth>${a.size.depth}</depth>\n\t</size>\n\t<segmented>${a.segmented ? 1 : 0}</segmented>\n`;
   for (const o of a.objects) {
-    xml += `\t<object>\n\t\t<name>${escape(o.name)}</name>\n\t\t<pose>${escape(o.pose)}</pose>\n\t\t<truncated>${o.truncated ? 1 : 0}</truncated>\n\t\t<occluded>${o.occluded ? 1 : 0}</occluded>\n\t\t<difficult>${o.difficult ? 1 : 0}</difficult>\n`;
+    xml += `\t<object>\n\t\t<name>${escapeXml(o.name)}</name>\n\t\t<pose>${escapeXml(o.pose)}</pose>\n\t\t<truncated>${o.truncated ? 1 : 0}</truncated>\n\t\t<occluded>${o.occluded ? 1 : 0}</occluded>\n\t\t<difficult>${o.difficult ? 1 : 0}</difficult>\n`;
     xml += box(o.bndbox, '\t\t');
-    for (const p of o.parts) xml += `\t\t<part>\n\t\t\t<name>${escape(p.name)}</name>\n${box(p.bndbox, '\t\t\t')}\t\t</part>\n`;
+    for (const p of o.parts) xml += `\t\t<part>\n\t\t\t<name>${escapeXml(p.name)}</name>\n${box(p.bndbox, '\t\t\t')}\t\t</part>\n`;
     xml += '\t</object>\n';
   }
   return `${xml}</annotation>\n`;
