@@ -104,7 +104,7 @@ writeFileSync(join(app, 'use.cts'), `${tsImports}\n${tsUse}\n${typed}`);
 writeFileSync(
   join(app, 'tsconfig.json'),
   JSON.stringify({
-    compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false, types: [] },
+    compilerOptions: { module: 'node16', moduleResolution: 'node16', target: 'es2022', strict: true, noEmit: true, skipLibCheck: false },
     files: ['use.mts', 'use.cts'],
   }),
 );

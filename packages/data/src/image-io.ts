@@ -22,7 +22,7 @@ export async function readImage(source: string | Uint8Array): Promise<RgbImage> 
 }
 
 /** Encodes an {@link RgbImage} (values clamped to 0–255) as PNG, or JPEG when the path ends in .jpg/.jpeg. */
-export async function encodeImage(image: RgbImage, format: 'png' | 'jpeg' = 'png'): Promise<Buffer> {
+export async function encodeImage(image: RgbImage, format: 'png' | 'jpeg' = 'png'): Promise<Uint8Array> {
   const bytes = Uint8Array.from(image.data, (v) => (v < 0 ? 0 : v > 255 ? 255 : Math.round(v)));
   const pipeline = sharp(bytes, { raw: { width: image.width, height: image.height, channels: 3 } });
   return format === 'png' ? pipeline.png().toBuffer() : pipeline.jpeg({ quality: 92 }).toBuffer();

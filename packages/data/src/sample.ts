@@ -25,7 +25,7 @@ export function composeTransforms(...transforms: Transform[]): Transform {
 }
 
 /** Keeps boxes (and their labels and flags) where `keep[i]` is true. */
-export function selectBoxes(sample: DetectionSample, keep: ArrayLike<boolean>, boxes = sample.boxes): DetectionSample {
+export function selectBoxes(sample: DetectionSample, keep: ArrayLike<boolean>, boxes: Float32Array = sample.boxes): DetectionSample {
   const n = keep.length;
   let count = 0;
   for (let i = 0; i < n; i++) if (keep[i]) count++;

@@ -26,8 +26,8 @@ export function linspace(start: number, stop: number, num: number): Float64Array
 }
 
 /** IoU thresholds .50:.05:.95 and the 101 recall points, as pycocotools' Params. */
-export const COCO_IOU_THRESHOLDS = linspace(0.5, 0.95, 10);
-export const COCO_RECALL_THRESHOLDS = linspace(0, 1, 101);
+export const COCO_IOU_THRESHOLDS: Float64Array = linspace(0.5, 0.95, 10);
+export const COCO_RECALL_THRESHOLDS: Float64Array = linspace(0, 1, 101);
 
 export interface CocoEvalOptions {
   /** Default .50:.05:.95. */
