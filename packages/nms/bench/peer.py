@@ -1,22 +1,13 @@
 """Peer timings for packages/nms/bench/run.mjs: torchvision ops.nms and ops.batched_nms on the same data."""
 import json
-import statistics
+import os
 import sys
-import time
 
 import torch
 from torchvision.ops import batched_nms, nms
 
-
-def median_ms(fn, warmup=10, reps=50):
-    for _ in range(warmup):
-        fn()
-    times = []
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../scripts", "python"))
+from timing import median_ms  # noqa: E402
 
 
 d = json.load(open(sys.argv[1]))

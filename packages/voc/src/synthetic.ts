@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { InvalidConfigError } from '@det/core';
+import { createRandom, InvalidConfigError } from '@det/core';
 import sharp from 'sharp';
 import { VOC_IGNORE_INDEX } from './classes';
 import { writePaletteMask } from './mask';
@@ -29,17 +29,6 @@ export interface ShapesDatasetSummary {
   classes: string[];
   ids: { train: string[]; val: string[] };
   objects: number;
-}
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const COLOURS: [number, number, number][] = [
@@ -75,7 +64,7 @@ export async function generateShapesDataset(dir: string, options: ShapesDatasetO
   if (!Number.isInteger(images) || images <= 0) throw new InvalidConfigError('images must be a positive integer', { field: 'images', received: images });
   if (classes.length === 0 || classes.length > 250) throw new InvalidConfigError('need 1–250 classes', { field: 'classes', received: classes.length });
   if (!(size.width >= 16 && size.height >= 16)) throw new InvalidConfigError('size must be at least 16 px', { field: 'size', received: size });
-  const random = mulberry32(seed);
+  const random = createRandom(seed);
   for (const sub of ['JPEGImages', 'Annotations', 'SegmentationClass', 'SegmentationObject', 'ImageSets/Main', 'ImageSets/Segmentation']) {
     await mkdir(join(dir, sub), { recursive: true });
   }
