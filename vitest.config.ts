@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     benchmark: { include: ['packages/*/src/**/*.bench.ts'] },
+    // tfjs-core's gradient modules are extension-less ESM that Node cannot load; vite transforms them
+    // (the packaged @det/tfjs bundles them instead).
+    server: { deps: { inline: [/@tensorflow\/tfjs-core\/dist\/(?!tf-core)/] } },
   },
 });

@@ -1,0 +1,8 @@
+import './register-gradients';
+import { registerConv2dGradient } from './conv2d-grad';
+
+registerConv2dGradient();
+
+export * as tf from '@tensorflow/tfjs-core';
+export { type BackendName, BACKENDS, initBackend } from './backend';
+export { conv2dFilterGrad, dilateFilter } from './conv2d-grad';
