@@ -6,3 +6,4 @@ registerConv2dGradient();
 export * as tf from '@tensorflow/tfjs-core';
 export { type BackendName, BACKENDS, initBackend } from './backend';
 export { conv2dFilterGrad, dilateFilter } from './conv2d-grad';
+export { type MultiScaleRoiAlignOptions, multiScaleRoiAlign, type RoiAlignOptions, roiAlign } from './roi-align';
