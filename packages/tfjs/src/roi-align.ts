@@ -128,7 +128,9 @@ export function roiAlign(
   if (k === 0) return tf.zeros([0, outH, outW, c]);
   const { index, weight, perCell } = computeTaps(boxData, indexData, [n, h, w], outputSize, options);
   const cells = k * outH * outW;
-  const align = tf.customGrad((f: tf.Tensor, save: tf.GradSaveFunc) => {
+  const align = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const f = args[0] as tf.Tensor;
+    const save = args[1] as tf.GradSaveFunc;
     const flat = tf.reshape(f, [n * h * w, c]);
     const idx = tf.tensor1d(index, 'int32');
     const wts = tf.tensor2d(weight, [cells * perCell, 1]);
