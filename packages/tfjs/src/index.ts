@@ -5,5 +5,7 @@ registerConv2dGradient();
 
 export * as tf from '@tensorflow/tfjs-core';
 export { type BackendName, BACKENDS, initBackend } from './backend';
+export { type BatchNormTrainResult, batchNormTrain } from './batch-norm';
 export { conv2dFilterGrad, dilateFilter } from './conv2d-grad';
+export { maxPool2x2 } from './max-pool';
 export { type MultiScaleRoiAlignOptions, multiScaleRoiAlign, type RoiAlignOptions, roiAlign } from './roi-align';
