@@ -9,6 +9,9 @@ export default function smoke(esm, cjs) {
   ];
   for (const m of [esm, cjs]) {
     if (m.evaluateVoc(images, { classNames: ['x'] }).mAP !== 1) throw new Error('evaluateVoc');
+    if (m.evaluateVoc(images, [{ imageId: 'a', label: 0, score: 0.5, box: [10, 10, 50, 50] }], { metric: 'voc07', classNames: ['x'] }).perClass[0].tp !== 1) throw new Error('evaluateVoc records');
     if (Math.abs(m.evaluateCoco(images, { classNames: ['x'] }).stats[0] - 1) > 1e-12) throw new Error('evaluateCoco');
+    if (new m.ConfusionMatrix(2).update([0, 1], [0, 1]).compute().mIoU !== 1) throw new Error('ConfusionMatrix');
+    if (!m.prCurveSvg(m.evaluateVoc(images, { classNames: ['x'] })).startsWith('<svg')) throw new Error('prCurveSvg');
   }
 }

@@ -1,82 +1,175 @@
-import { DatasetError, ParseError } from '@det/core';
-import { type CocoCell, type CocoEvalOptions, type CocoResult, evaluateCocoCells } from './coco';
+import { type ClassNames, DatasetError, InvalidConfigError, ParseError, validateDetections, validateGroundTruth } from '@det/core';
+import { type CocoArrays, evaluateCocoArrays } from './coco';
+import type { CocoEvalOptions } from './coco-params';
+import type { CocoResult } from './coco-summary';
 import type { EvalImage } from './types';
 
 /** COCO ground-truth JSON (the fields evaluation reads). */
 export interface CocoGtJson {
   images: { id: number | string }[];
-  annotations: { id?: number; image_id: number | string; category_id: number; bbox: number[]; area?: number; iscrowd?: number }[];
+  annotations: {
+    id?: number;
+    image_id: number | string;
+    category_id: number;
+    /** `[x, y, w, h]`, pixels. */
+    bbox: number[];
+    /** Area for the area ranges (the segment's area in COCO); default w·h. */
+    area?: number;
+    /** 1 = crowd region; default 0. */
+    iscrowd?: number | boolean;
+  }[];
   categories: { id: number; name: string }[];
 }
 
-/** COCO results JSON: one entry per detection. */
+/** COCO results JSON: one entry per detection, bbox `[x, y, w, h]`. */
 export type CocoResultsJson = { image_id: number | string; category_id: number; bbox: number[]; score: number }[];
 
 function checkBbox(bbox: unknown, where: string, index: number): number[] {
   if (!Array.isArray(bbox) || bbox.length !== 4 || !bbox.every((v) => typeof v === 'number' && Number.isFinite(v))) {
-    throw new ParseError('bbox must be 4 finite numbers [x, y, w, h]', { field: `${where}[${index}].bbox`, received: bbox });
+    throw new ParseError('bbox must be 4 finite numbers [x, y, w, h]', { field: `${where}.bbox`, index, received: bbox });
   }
   return bbox;
 }
 
+/** Image ids sorted as Python's `sorted()` does (numbers numerically, strings by code unit); unique. */
+function sortedIds(ids: (number | string)[]): (number | string)[] {
+  const unique = [...new Set(ids)];
+  const numbers = unique.filter((id) => typeof id === 'number');
+  if (numbers.length > 0 && numbers.length < unique.length) {
+    throw new DatasetError('image ids mix numbers and strings', { field: 'images.id', expected: 'all numbers or all strings' });
+  }
+  return numbers.length === unique.length ? (unique as number[]).sort((a, b) => a - b) : unique.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
 /**
- * pycocotools COCOeval (bbox) from COCO JSON objects: images and categories in ascending id order,
- * ground-truth `area` and `iscrowd` from the annotations, detection area = w·h (as `loadRes`).
- * Results on images that are not in the ground truth throw a DatasetError, as pycocotools refuses them.
+ * pycocotools `COCOeval(cocoGt, cocoGt.loadRes(results), 'bbox')` + evaluate + accumulate + summarize on
+ * COCO JSON objects. Images and categories are evaluated in ascending id order; objects and detections
+ * keep their JSON order within an (image, category) pair. Ground truth: `area` (default w·h) for the
+ * area ranges, `iscrowd` (default 0); like pycocotools, an annotation's own `ignore` field is not used
+ * (pycocotools overwrites it with `iscrowd`). Detections: area w·h. Annotations and results of
+ * categories or (annotations) images outside the ground-truth lists are skipped, as pycocotools does;
+ * a result on an image that is not in the ground truth throws a {@link DatasetError}, as pycocotools
+ * refuses it. An empty results list is valid (pycocotools' loadRes fails on it).
  */
 export function evaluateCocoJson(gt: CocoGtJson, results: CocoResultsJson, options: CocoEvalOptions = {}): CocoResult {
   if (!gt || !Array.isArray(gt.images) || !Array.isArray(gt.annotations) || !Array.isArray(gt.categories)) {
     throw new ParseError('ground truth must have images, annotations and categories arrays', { expected: 'COCO ground-truth JSON' });
   }
   if (!Array.isArray(results)) throw new ParseError('results must be an array', { expected: 'COCO results JSON' });
-  const sortIds = <T extends number | string>(ids: T[]) => [...ids].sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : String(a).localeCompare(String(b))));
-  const imageIds = sortIds(gt.images.map((i) => i.id));
-  const categories = [...gt.categories].sort((a, b) => a.id - b.id);
+  const imageIds = sortedIds(gt.images.map((im) => im.id));
+  const categoryById = new Map(gt.categories.map((c) => [c.id, c.name]));
+  const categoryIds = [...categoryById.keys()].sort((a, b) => a - b);
   const imageIndex = new Map(imageIds.map((id, i) => [id, i]));
-  const catIndex = new Map(categories.map((c, k) => [c.id, k]));
-  const cells: (CocoCell | undefined)[][] = imageIds.map(() => []);
-  const cellOf = (i: number, k: number) => {
-    let c = cells[i][k];
-    if (c === undefined) {
-      c = { gt: [], dt: [] };
-      cells[i][k] = c;
-    }
-    return c;
-  };
+  const catIndex = new Map(categoryIds.map((id, k) => [id, k]));
+
+  const gtImage: number[] = [];
+  const gtCategory: number[] = [];
+  const gtBoxes: number[] = [];
+  const gtArea: number[] = [];
+  const gtCrowd: number[] = [];
   gt.annotations.forEach((a, n) => {
     const i = imageIndex.get(a.image_id);
     const k = catIndex.get(a.category_id);
-    if (i === undefined || k === undefined) return; // pycocotools evaluates only listed images and categories
+    if (i === undefined || k === undefined) return;
     const bbox = checkBbox(a.bbox, 'annotations', n);
-    cellOf(i, k).gt.push({ bbox, area: a.area ?? bbox[2] * bbox[3], iscrowd: a.iscrowd ?? 0 });
+    const area = a.area ?? bbox[2] * bbox[3];
+    if (typeof area !== 'number' || Number.isNaN(area)) throw new ParseError('area must be a number', { field: 'annotations.area', index: n, received: a.area });
+    gtImage.push(i);
+    gtCategory.push(k);
+    gtBoxes.push(bbox[0], bbox[1], bbox[2], bbox[3]);
+    gtArea.push(area);
+    gtCrowd.push(a.iscrowd ? 1 : 0);
   });
+  const dtImage: number[] = [];
+  const dtCategory: number[] = [];
+  const dtBoxes: number[] = [];
+  const dtScores: number[] = [];
   results.forEach((r, n) => {
     const i = imageIndex.get(r.image_id);
     if (i === undefined) {
-      throw new DatasetError('result refers to an image that is not in the ground truth', { field: `results[${n}].image_id`, received: r.image_id });
+      throw new DatasetError('result refers to an image that is not in the ground truth', { field: 'results.image_id', index: n, received: r.image_id });
     }
     const k = catIndex.get(r.category_id);
     if (k === undefined) return;
-    if (typeof r.score !== 'number' || Number.isNaN(r.score)) throw new ParseError('score must be a number', { field: `results[${n}].score`, received: r.score });
-    cellOf(i, k).dt.push({ bbox: checkBbox(r.bbox, 'results', n), score: r.score });
+    if (typeof r.score !== 'number' || !Number.isFinite(r.score)) throw new ParseError('score must be a finite number', { field: 'results.score', index: n, received: r.score });
+    const bbox = checkBbox(r.bbox, 'results', n);
+    dtImage.push(i);
+    dtCategory.push(k);
+    dtBoxes.push(bbox[0], bbox[1], bbox[2], bbox[3]);
+    dtScores.push(r.score);
   });
-  return evaluateCocoCells({ imageIds, categoryNames: categories.map((c) => c.name), cells }, options);
+  return evaluateCocoArrays(
+    {
+      numImages: imageIds.length,
+      categoryNames: categoryIds.map((id) => categoryById.get(id) as string),
+      gt: {
+        image: Int32Array.from(gtImage),
+        category: Int32Array.from(gtCategory),
+        boxes: Float64Array.from(gtBoxes),
+        area: Float64Array.from(gtArea),
+        iscrowd: Uint8Array.from(gtCrowd),
+      },
+      dt: { image: Int32Array.from(dtImage), category: Int32Array.from(dtCategory), boxes: Float64Array.from(dtBoxes), scores: Float64Array.from(dtScores) },
+    },
+    options,
+  );
+}
+
+export interface CocoImagesOptions extends CocoEvalOptions {
+  /** Category names; labels index them. */
+  classNames: ClassNames;
+  /** Treat VOC `difficult` objects as ignored regions (matched once, neither TP nor FP, not in recall). Default false. */
+  ignoreDifficult?: boolean;
 }
 
 /**
- * COCO AP/AR for {@link EvalImage}s (boxes `xyxy` pixels, labels index `classNames`). Ground-truth
- * areas are box areas; `groundTruth.iscrowd` marks crowd regions (VOC "difficult" is not crowd).
+ * COCO AP/AR (pycocotools semantics, see {@link evaluateCocoArrays}) for {@link EvalImage}s: boxes
+ * `xyxy` pixels (continuous: w = x2 − x1), labels 0-based into `classNames`. Images are evaluated in
+ * the given order; ground-truth area for the area ranges is the box area; `groundTruth.iscrowd` marks
+ * crowd regions.
  */
-export function evaluateCoco(images: readonly EvalImage[], options: CocoEvalOptions & { classNames: readonly string[] }): CocoResult {
-  const K = options.classNames.length;
-  const xywh = (b: Float32Array, j: number) => [b[4 * j], b[4 * j + 1], b[4 * j + 2] - b[4 * j], b[4 * j + 3] - b[4 * j + 1]];
-  const cells = images.map((image) => {
-    const row: (CocoCell | undefined)[] = Array.from({ length: K }, () => ({ gt: [], dt: [] }));
-    const g = image.groundTruth;
-    for (let j = 0; j < g.labels.length; j++) row[g.labels[j]]!.gt.push({ bbox: xywh(g.boxes, j), iscrowd: g.iscrowd?.[j] ?? 0 });
-    const d = image.detections;
-    for (let j = 0; j < d.labels.length; j++) row[d.labels[j]]!.dt.push({ bbox: xywh(d.boxes, j), score: d.scores[j] });
-    return row;
+export function evaluateCoco(images: readonly EvalImage[], options: CocoImagesOptions): CocoResult {
+  const classNames = options?.classNames;
+  if (!Array.isArray(classNames)) throw new InvalidConfigError('classNames is required', { field: 'classNames', expected: 'an array of category names' });
+  const K = classNames.length;
+  let G = 0;
+  let D = 0;
+  const seen = new Set<string>();
+  images.forEach((im, i) => {
+    if (seen.has(im.id)) throw new DatasetError('image id appears twice', { field: 'images', index: i, received: im.id });
+    seen.add(im.id);
+    validateGroundTruth(im.groundTruth, { numClasses: K, name: `images[${i}].groundTruth` });
+    validateDetections(im.detections, { numClasses: K, name: `images[${i}].detections` });
+    G += im.groundTruth.labels.length;
+    D += im.detections.labels.length;
   });
-  return evaluateCocoCells({ imageIds: images.map((i) => i.id), categoryNames: options.classNames, cells }, options);
+  const input: CocoArrays = {
+    numImages: images.length,
+    categoryNames: classNames,
+    gt: { image: new Int32Array(G), category: new Int32Array(G), boxes: new Float64Array(4 * G), area: new Float64Array(G), iscrowd: new Uint8Array(G), ignore: new Uint8Array(G) },
+    dt: { image: new Int32Array(D), category: new Int32Array(D), boxes: new Float64Array(4 * D), scores: new Float64Array(D) },
+  };
+  let g = 0;
+  let d = 0;
+  images.forEach((im, i) => {
+    const { boxes, labels, iscrowd, difficult } = im.groundTruth;
+    for (let j = 0; j < labels.length; j++, g++) {
+      const w = boxes[4 * j + 2] - boxes[4 * j];
+      const h = boxes[4 * j + 3] - boxes[4 * j + 1];
+      input.gt.image[g] = i;
+      input.gt.category[g] = labels[j];
+      input.gt.boxes.set([boxes[4 * j], boxes[4 * j + 1], w, h], 4 * g);
+      input.gt.area[g] = w * h;
+      input.gt.iscrowd[g] = iscrowd?.[j] ? 1 : 0;
+      (input.gt.ignore as Uint8Array)[g] = options.ignoreDifficult && difficult[j] ? 1 : 0;
+    }
+    const det = im.detections;
+    for (let j = 0; j < det.labels.length; j++, d++) {
+      input.dt.image[d] = i;
+      input.dt.category[d] = det.labels[j];
+      input.dt.boxes.set([det.boxes[4 * j], det.boxes[4 * j + 1], det.boxes[4 * j + 2] - det.boxes[4 * j], det.boxes[4 * j + 3] - det.boxes[4 * j + 1]], 4 * d);
+      input.dt.scores[d] = det.scores[j];
+    }
+  });
+  return evaluateCocoArrays(input, options);
 }

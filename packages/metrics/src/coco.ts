@@ -1,349 +1,328 @@
 import { intersectionArea, iouFromAreas } from '@det/boxes';
-import { type ClassNames, InvalidConfigError } from '@det/core';
+import { type ClassNames, InvalidBoxError, InvalidLabelError, NotFiniteError, ShapeMismatchError } from '@det/core';
+import { allRangeIndex, type CocoEvalOptions, type CocoParams, cocoParams } from './coco-params';
+import { type CocoResult, summarizeCoco } from './coco-summary';
 
-/** A named area range in pixels², inclusive at both ends (pycocotools `areaRng`). */
-export interface AreaRange {
-  label: string;
-  min: number;
-  max: number;
-}
-
-/** pycocotools' default ranges: all, small (< 32²), medium (32²–96²), large (> 96²). */
-export const COCO_AREA_RANGES: readonly AreaRange[] = [
-  { label: 'all', min: 0, max: 1e10 },
-  { label: 'small', min: 0, max: 32 ** 2 },
-  { label: 'medium', min: 32 ** 2, max: 96 ** 2 },
-  { label: 'large', min: 96 ** 2, max: 1e10 },
-];
-
-/** np.linspace(start, stop, num) as numpy computes it (so thresholds compare equal to pycocotools'). */
-export function linspace(start: number, stop: number, num: number): Float64Array {
-  const out = new Float64Array(num);
-  const step = (stop - start) / (num - 1);
-  for (let i = 0; i < num; i++) out[i] = i * step + start;
-  if (num > 1) out[num - 1] = stop;
-  return out;
-}
-
-/** IoU thresholds .50:.05:.95 and the 101 recall points, as pycocotools' Params. */
-export const COCO_IOU_THRESHOLDS: Float64Array = linspace(0.5, 0.95, 10);
-export const COCO_RECALL_THRESHOLDS: Float64Array = linspace(0, 1, 101);
-
-export interface CocoEvalOptions {
-  /** Default .50:.05:.95. */
-  iouThresholds?: ArrayLike<number>;
-  /** Default 0:.01:1 (101 points). */
-  recallThresholds?: ArrayLike<number>;
-  /** Detections kept per image and category, ascending (default [1, 10, 100]). */
-  maxDets?: readonly number[];
-  /** Default {@link COCO_AREA_RANGES}; the first range should cover all areas (it is used for per-class AP). */
-  areaRanges?: readonly AreaRange[];
-}
-
-/** One ground-truth object (continuous coordinates; `bbox` is COCO's [x, y, w, h]). */
-export interface CocoGtObject {
-  bbox: readonly [number, number, number, number] | number[];
-  /** Area used for area ranges (COCO: the annotation's `area`, the segment area; default w·h). */
-  area?: number;
-  iscrowd?: boolean | number;
-}
-
-/** One detection: COCO [x, y, w, h] box and score. Its area for area ranges is w·h. */
-export interface CocoDetection {
-  bbox: readonly [number, number, number, number] | number[];
-  score: number;
-}
-
-/** Objects and detections of one (image, category) pair. */
-export interface CocoCell {
-  gt: CocoGtObject[];
-  dt: CocoDetection[];
-}
-
-/** COCO's evaluation input: per image (in id order) and category (in category order), the cell. */
-export interface CocoEvalInput {
-  imageIds: readonly (string | number)[];
+/**
+ * COCO evaluation input as flat typed arrays: every ground-truth object and every detection with its
+ * image and category index. Boxes are COCO's `[x, y, w, h]`, pixels, continuous coordinates.
+ * Order matters as in pycocotools: within an (image, category) pair, objects and detections keep
+ * their order here (detections with equal scores keep it); images are evaluated in index order.
+ */
+export interface CocoArrays {
+  numImages: number;
+  /** Category names; their number is the category count. */
   categoryNames: ClassNames;
-  /** `cells[image][category]`, either may be absent for no objects and no detections. */
-  cells: (CocoCell | undefined)[][];
+  gt: {
+    /** [G] image index in [0, numImages). */
+    image: Int32Array;
+    /** [G] category index in [0, categoryNames.length). */
+    category: Int32Array;
+    /** [G*4] `[x, y, w, h]`. */
+    boxes: Float64Array | Float32Array;
+    /** [G] area used for the area ranges (COCO: the annotation's `area`, the segment's area). */
+    area: Float64Array | Float32Array;
+    /** [G] 1 = crowd region: IoU = intersection / detection area, matched any number of times, ignored. */
+    iscrowd: Uint8Array;
+    /** [G] optional: 1 = ignored (matches are neither TP nor FP, not counted in recall), matched once. */
+    ignore?: Uint8Array;
+  };
+  dt: {
+    image: Int32Array;
+    category: Int32Array;
+    /** [D*4] `[x, y, w, h]`; the detection's area for the area ranges is w·h. */
+    boxes: Float64Array | Float32Array;
+    scores: Float64Array | Float32Array;
+  };
 }
 
-export interface CocoSummaryEntry {
-  name: string;
-  ap: boolean;
-  iouThreshold: number | null;
-  areaRange: string;
-  maxDets: number;
-  /** −1 where nothing could be scored, as pycocotools. */
-  value: number;
+/** Stable counting sort of items by key in [0, numKeys): returns CSR offsets [numKeys + 1] and the order. */
+function groupByKey(keys: Int32Array, numKeys: number): { offsets: Int32Array; order: Int32Array } {
+  const offsets = new Int32Array(numKeys + 1);
+  for (let i = 0; i < keys.length; i++) offsets[keys[i] + 1]++;
+  for (let k = 0; k < numKeys; k++) offsets[k + 1] += offsets[k];
+  const fill = offsets.slice(0, numKeys);
+  const order = new Int32Array(keys.length);
+  for (let i = 0; i < keys.length; i++) order[fill[keys[i]]++] = i;
+  return { offsets, order };
 }
 
-export interface CocoResult {
-  /** The 12 standard numbers (AP, AP50, AP75, APs, APm, APl, AR1, AR10, AR100, ARs, ARm, ARl). */
-  stats: number[];
-  summary: CocoSummaryEntry[];
-  /** AP over IoU .50:.95, first area range, the largest maxDets, per category; −1 without ground truth. */
-  perClass: { className: string; ap: number }[];
-  /** precision[t][r][k][a][m] flattened (t IoU, r recall point, k category, a area, m maxDets); −1 = undefined. */
-  precision: Float64Array;
-  /** recall[t][k][a][m] flattened. */
-  recall: Float64Array;
-  dims: { T: number; R: number; K: number; A: number; M: number };
-  params: { iouThresholds: Float64Array; recallThresholds: Float64Array; maxDets: number[]; areaRanges: AreaRange[] };
-}
-
-/** Per (image, category, area range) matching result, pycocotools' `evaluateImg` output. */
-interface CellEval {
-  /** Scores of the detections in decreasing order (at most maxDets[-1]). */
-  scores: Float64Array;
-  /** [T*D]: 1 when the detection matched a ground truth at threshold t. */
-  matched: Uint8Array;
-  /** [T*D]: 1 when the detection is ignored (matched an ignored gt, or unmatched and outside the range). */
-  ignored: Uint8Array;
-  /** Ground truths that are not ignored. */
-  numGt: number;
-}
-
-function stableOrderByScore(dt: CocoDetection[]): number[] {
-  return Array.from(dt.keys()).sort((a, b) => dt[b].score - dt[a].score || a - b);
-}
-
-/** The IoU matrix [D*G] of sorted detections vs ground truth (pycocotools `bbIou`, crowd → / det area). */
-function cellIous(dt: CocoDetection[], gt: CocoGtObject[]): Float64Array {
-  const out = new Float64Array(dt.length * gt.length);
-  for (let d = 0; d < dt.length; d++) {
-    const [dx, dy, dw, dh] = dt[d].bbox;
-    const da = dw * dh;
-    for (let g = 0; g < gt.length; g++) {
-      const [gx, gy, gw, gh] = gt[g].bbox;
-      const inter = intersectionArea(dx, dy, dx + dw, dy + dh, gx, gy, gx + gw, gy + gh);
-      if (inter <= 0) continue;
-      out[d * gt.length + g] = gt[g].iscrowd ? inter / da : iouFromAreas(inter, da, gw * gh);
+function checkArrays(input: CocoArrays): void {
+  const K = input.categoryNames.length;
+  const N = input.numImages;
+  for (const [part, p] of [['gt', input.gt], ['dt', input.dt]] as const) {
+    const n = p.image.length;
+    const lengths: [string, number, number][] = [['category', p.category.length, n], ['boxes', p.boxes.length, 4 * n]];
+    if (part === 'gt') {
+      lengths.push(['area', input.gt.area.length, n], ['iscrowd', input.gt.iscrowd.length, n]);
+      if (input.gt.ignore) lengths.push(['ignore', input.gt.ignore.length, n]);
+    } else lengths.push(['scores', input.dt.scores.length, n]);
+    for (const [field, got, want] of lengths) {
+      if (got !== want) throw new ShapeMismatchError(`${part}.${field} has ${got} entries`, { field: `${part}.${field}`, expected: `${want} entries` });
     }
-  }
-  return out;
-}
-
-/** A cell's detections sorted by score (at most maxDets[-1]) and their IoUs with its ground truth. */
-interface PreparedCell {
-  cell: CocoCell;
-  dt: CocoDetection[];
-  /** [D*G] with G in the cell's original ground-truth order. */
-  ious: Float64Array;
-}
-
-function prepareCell(cell: CocoCell, maxDet: number): PreparedCell {
-  const dt = stableOrderByScore(cell.dt)
-    .slice(0, maxDet)
-    .map((i) => cell.dt[i]);
-  const ious = cell.gt.length > 0 && dt.length > 0 ? cellIous(dt, cell.gt) : new Float64Array(0);
-  return { cell, dt, ious };
-}
-
-function evaluateCell(prepared: PreparedCell, iouThrs: Float64Array, range: AreaRange): CellEval {
-  const { cell, dt, ious } = prepared;
-  const T = iouThrs.length;
-  const gtArea = (g: CocoGtObject) => g.area ?? g.bbox[2] * g.bbox[3];
-  const gtIgnoreRaw = cell.gt.map((g) => (g.iscrowd || gtArea(g) < range.min || gtArea(g) > range.max ? 1 : 0));
-  // Ground truth sorted with ignored last (stable).
-  const gtOrder = Array.from(cell.gt.keys()).sort((a, b) => gtIgnoreRaw[a] - gtIgnoreRaw[b] || a - b);
-  const gtIg = gtOrder.map((i) => gtIgnoreRaw[i]);
-  const crowd = gtOrder.map((i) => (cell.gt[i].iscrowd ? 1 : 0));
-  const G = gtOrder.length;
-  const D = dt.length;
-  const matched = new Uint8Array(T * D);
-  const ignored = new Uint8Array(T * D);
-  const gtMatched = new Uint8Array(T * G);
-  if (ious.length > 0) {
-    for (let t = 0; t < T; t++) {
-      for (let d = 0; d < D; d++) {
-        let iou = Math.min(iouThrs[t], 1 - 1e-10);
-        let m = -1;
-        for (let g = 0; g < G; g++) {
-          if (gtMatched[t * G + g] && !crowd[g]) continue;
-          if (m > -1 && gtIg[m] === 0 && gtIg[g] === 1) break;
-          const v = ious[d * G + gtOrder[g]];
-          if (v < iou) continue;
-          iou = v;
-          m = g;
-        }
-        if (m === -1) continue;
-        ignored[t * D + d] = gtIg[m];
-        matched[t * D + d] = 1;
-        gtMatched[t * G + m] = 1;
+    for (let i = 0; i < n; i++) {
+      if (!(p.image[i] >= 0 && p.image[i] < N)) throw new InvalidLabelError('image index out of range', { field: `${part}.image`, index: i, expected: `[0, ${N - 1}]`, received: p.image[i] });
+      if (!(p.category[i] >= 0 && p.category[i] < K)) throw new InvalidLabelError('category index out of range', { field: `${part}.category`, index: i, expected: `[0, ${K - 1}]`, received: p.category[i] });
+      const b = p.boxes;
+      if (!(Number.isFinite(b[4 * i]) && Number.isFinite(b[4 * i + 1]) && Number.isFinite(b[4 * i + 2]) && Number.isFinite(b[4 * i + 3]))) {
+        throw new InvalidBoxError('box is not finite', { field: `${part}.boxes`, index: i, received: Array.from(b.subarray(4 * i, 4 * i + 4)) });
       }
     }
   }
-  for (let d = 0; d < D; d++) {
-    const area = dt[d].bbox[2] * dt[d].bbox[3];
-    if (area < range.min || area > range.max) for (let t = 0; t < T; t++) if (!matched[t * D + d]) ignored[t * D + d] = 1;
+  for (let i = 0; i < input.dt.scores.length; i++) {
+    if (!Number.isFinite(input.dt.scores[i])) throw new NotFiniteError('score is not finite', { field: 'dt.scores', index: i, received: input.dt.scores[i] });
   }
-  let numGt = 0;
-  for (const v of gtIg) if (v === 0) numGt++;
-  return { scores: Float64Array.from(dt, (d) => d.score), matched, ignored, numGt };
-}
-
-function checkOptions(o: Required<CocoEvalOptions>): void {
-  if (o.maxDets.length === 0 || o.maxDets.some((m, i) => !Number.isInteger(m) || m <= 0 || (i > 0 && m < o.maxDets[i - 1]))) {
-    throw new InvalidConfigError('maxDets must be ascending positive integers', { field: 'maxDets', received: o.maxDets });
-  }
-  if (o.areaRanges.length === 0 || o.areaRanges.some((a) => !(a.min <= a.max))) {
-    throw new InvalidConfigError('area ranges need min <= max', { field: 'areaRanges', received: o.areaRanges });
-  }
-  if (Array.from(o.iouThresholds).some((t) => !(t >= 0 && t <= 1)) || o.iouThresholds.length === 0) {
-    throw new InvalidConfigError('IoU thresholds must lie in [0, 1]', { field: 'iouThresholds' });
+  for (let i = 0; i < input.gt.area.length; i++) {
+    if (Number.isNaN(input.gt.area[i])) throw new NotFiniteError('area is NaN', { field: 'gt.area', index: i });
   }
 }
 
 /**
- * COCO box AP/AR with pycocotools COCOeval semantics (evaluate + accumulate + summarize, `iouType='bbox'`):
- * per image and category, detections by decreasing score (at most the largest maxDets), greedy matching
- * per IoU threshold with crowd and area-range ignores, precision at 101 recall points made monotone,
- * −1 where undefined. Custom maxDets, area ranges and IoU thresholds work in the summary too
- * (pycocotools' summarize hard-codes maxDets = 100 for AP and looks thresholds up by value).
+ * COCO box AP/AR with pycocotools `COCOeval` semantics (`iouType='bbox'`: evaluate, accumulate,
+ * summarize) on {@link CocoArrays}. Per image and category:
+ * - detections by decreasing score (stable), at most the largest maxDets;
+ * - IoU from @det/boxes' intersection (crowd objects: intersection / detection area);
+ * - per area range, objects that are crowd, flagged `ignore`, or whose `area` lies outside the range are
+ *   ignored and sorted last (stable); per IoU threshold, each detection in score order takes the
+ *   unmatched object (crowd: any) with the largest IoU ≥ threshold, preferring non-ignored ones;
+ *   detections matched to ignored objects, and unmatched ones whose w·h lies outside the range, are ignored.
+ * Per category, area range and maxDets: detections of all images by decreasing score (stable, image
+ * order), precision/recall accumulated, precision made non-increasing from the right and read at the
+ * recall points with `searchsorted(side='left')` (0 past the last recall); −1 where a category has no
+ * non-ignored object. Summary: see {@link summarizeCoco} (custom maxDets work, unlike pycocotools).
  */
-export function evaluateCocoCells(input: CocoEvalInput, options: CocoEvalOptions = {}): CocoResult {
-  const o: Required<CocoEvalOptions> = {
-    iouThresholds: options.iouThresholds ?? COCO_IOU_THRESHOLDS,
-    recallThresholds: options.recallThresholds ?? COCO_RECALL_THRESHOLDS,
-    maxDets: options.maxDets ?? [1, 10, 100],
-    areaRanges: options.areaRanges ?? COCO_AREA_RANGES,
-  };
-  checkOptions(o);
-  const iouThrs = Float64Array.from(o.iouThresholds);
-  const recThrs = Float64Array.from(o.recallThresholds);
-  const maxDets = [...o.maxDets];
-  const areaRanges = [...o.areaRanges];
+export function evaluateCocoArrays(input: CocoArrays, options: CocoEvalOptions = {}): CocoResult {
+  const params = cocoParams(options);
+  checkArrays(input);
+  const { iouThresholds: iouThrs, recallThresholds: recThrs, maxDets, areaRanges } = params;
   const T = iouThrs.length;
   const R = recThrs.length;
   const K = input.categoryNames.length;
   const A = areaRanges.length;
   const M = maxDets.length;
+  const N = input.numImages;
   const maxDet = maxDets[M - 1];
   const precision = new Float64Array(T * R * K * A * M).fill(-1);
   const recall = new Float64Array(T * K * A * M).fill(-1);
-  const pIndex = (t: number, r: number, k: number, a: number, m: number) => (((t * R + r) * K + k) * A + a) * M + m;
-  const rIndex = (t: number, k: number, a: number, m: number) => ((t * K + k) * A + a) * M + m;
+  const nposAll = new Int32Array(K);
+  const allIndex = allRangeIndex(areaRanges);
+
+  const { gt, dt } = input;
+  const gtKey = new Int32Array(gt.image.length);
+  for (let g = 0; g < gtKey.length; g++) gtKey[g] = gt.category[g] * N + gt.image[g];
+  const dtKey = new Int32Array(dt.image.length);
+  for (let d = 0; d < dtKey.length; d++) dtKey[d] = dt.category[d] * N + dt.image[d];
+  const gtCells = groupByKey(gtKey, K * N);
+  const dtCells = groupByKey(dtKey, K * N);
+  const dtCount = new Int32Array(K);
+  for (let d = 0; d < dtKey.length; d++) dtCount[dt.category[d]]++;
+  // Thresholds as pycocotools compares them: iou = min(t, 1 − 1e-10).
+  const thr = Float64Array.from(iouThrs, (t) => Math.min(t, 1 - 1e-10));
+
+  // Scratch buffers, grown as needed.
+  let ious = new Float64Array(64);
+  let cellDt = new Int32Array(64);
+  let gtOrder = new Int32Array(16);
+  let gtIg = new Uint8Array(16);
+  let gtTaken = new Uint8Array(16);
 
   for (let k = 0; k < K; k++) {
-    const prepared: PreparedCell[] = [];
-    for (let i = 0; i < input.imageIds.length; i++) {
-      const cell = input.cells[i]?.[k];
-      if (cell === undefined || (cell.gt.length === 0 && cell.dt.length === 0)) continue;
-      prepared.push(prepareCell(cell, maxDet));
-    }
-    // One stable order by decreasing score over all of the category's detections (image order, then
-    // each image's score order, as pycocotools concatenates them); each maxDets[m] keeps a subset of it.
-    const entryCell: number[] = [];
-    const entryDet: number[] = [];
-    const entryScore: number[] = [];
-    prepared.forEach((p, ci) => {
-      p.dt.forEach((d, di) => {
-        entryCell.push(ci);
-        entryDet.push(di);
-        entryScore.push(d.score);
-      });
-    });
-    const order = Int32Array.from(entryScore.keys()).sort((x, y) => entryScore[y] - entryScore[x] || x - y);
-    const n = order.length;
-    const rankInImage = Int32Array.from(order, (entry) => entryDet[entry]);
-    // Per area range: status[t * n + r] of the r-th detection in score order: 0 ignored, 1 TP, 2 FP.
-    const status = new Uint8Array(T * n);
-    const tp = new Float64Array(order.length);
-    const fp = new Float64Array(order.length);
-    const pr = new Float64Array(order.length);
-    const rc = new Float64Array(order.length);
-    for (let a = 0; a < A; a++) {
-      const evals = prepared.map((p) => evaluateCell(p, iouThrs, areaRanges[a]));
-      const npig = evals.reduce((s, e) => s + e.numGt, 0);
-      if (npig === 0) continue;
-      for (let r = 0; r < n; r++) {
-        const entry = order[r];
-        const d = entryDet[entry];
-        const e = evals[entryCell[entry]];
-        const D = e.scores.length;
-        for (let t = 0; t < T; t++) status[t * n + r] = e.ignored[t * D + d] ? 0 : e.matched[t * D + d] ? 1 : 2;
+    const cap = Math.min(dtCount[k], N * maxDet);
+    const entryScore = new Float64Array(cap);
+    const entryRank = new Int32Array(cap);
+    // status[(a * T + t) * cap + e]: 0 ignored, 1 TP, 2 FP.
+    const status = new Uint8Array(A * T * cap);
+    const npig = new Int32Array(A);
+    let n = 0;
+    for (let i = 0; i < N; i++) {
+      const cell = k * N + i;
+      const g0 = gtCells.offsets[cell];
+      const G = gtCells.offsets[cell + 1] - g0;
+      const d0 = dtCells.offsets[cell];
+      const Dall = dtCells.offsets[cell + 1] - d0;
+      if (G === 0 && Dall === 0) continue;
+      // The cell's detections by decreasing score, stable, cut at maxDet.
+      if (cellDt.length < Dall) cellDt = new Int32Array(2 * Dall);
+      for (let j = 0; j < Dall; j++) cellDt[j] = dtCells.order[d0 + j];
+      stableSortByScoreDesc(cellDt, Dall, dt.scores);
+      const D = Math.min(Dall, maxDet);
+      for (let j = 0; j < D; j++) {
+        entryScore[n + j] = dt.scores[cellDt[j]];
+        entryRank[n + j] = j;
       }
+      if (G === 0) {
+        // No objects: every kept detection is a FP unless its area is outside the range.
+        for (let a = 0; a < A; a++) {
+          const { min, max } = areaRanges[a];
+          for (let j = 0; j < D; j++) {
+            const d = cellDt[j];
+            const area = dt.boxes[4 * d + 2] * dt.boxes[4 * d + 3];
+            const st = area < min || area > max ? 0 : 2;
+            for (let t = 0; t < T; t++) status[(a * T + t) * cap + n + j] = st;
+          }
+        }
+        n += D;
+        continue;
+      }
+      if (ious.length < D * G) ious = new Float64Array(2 * D * G);
+      for (let j = 0; j < D; j++) {
+        const d = cellDt[j];
+        const dx = dt.boxes[4 * d];
+        const dy = dt.boxes[4 * d + 1];
+        const dw = dt.boxes[4 * d + 2];
+        const dh = dt.boxes[4 * d + 3];
+        const da = dw * dh;
+        for (let q = 0; q < G; q++) {
+          const g = gtCells.order[g0 + q];
+          const gx = gt.boxes[4 * g];
+          const gy = gt.boxes[4 * g + 1];
+          const gw = gt.boxes[4 * g + 2];
+          const gh = gt.boxes[4 * g + 3];
+          const inter = intersectionArea(dx, dy, dx + dw, dy + dh, gx, gy, gx + gw, gy + gh);
+          ious[j * G + q] = inter <= 0 ? 0 : gt.iscrowd[g] ? inter / da : iouFromAreas(inter, da, gw * gh);
+        }
+      }
+      if (gtOrder.length < G) {
+        gtOrder = new Int32Array(2 * G);
+        gtIg = new Uint8Array(2 * G);
+        gtTaken = new Uint8Array(2 * G);
+      }
+      for (let a = 0; a < A; a++) {
+        const { min, max } = areaRanges[a];
+        // Objects with ignored ones last (stable): gtOrder holds cell positions q.
+        let front = 0;
+        for (let q = 0; q < G; q++) {
+          const g = gtCells.order[g0 + q];
+          const ignored = gt.iscrowd[g] || gt.ignore?.[g] || gt.area[g] < min || gt.area[g] > max;
+          if (!ignored) {
+            gtOrder[front] = q;
+            gtIg[front++] = 0;
+          }
+        }
+        npig[a] += front;
+        if (a === allIndex) nposAll[k] += front;
+        let back = front;
+        for (let q = 0; q < G; q++) {
+          const g = gtCells.order[g0 + q];
+          const ignored = gt.iscrowd[g] || gt.ignore?.[g] || gt.area[g] < min || gt.area[g] > max;
+          if (ignored) {
+            gtOrder[back] = q;
+            gtIg[back++] = 1;
+          }
+        }
+        for (let t = 0; t < T; t++) {
+          gtTaken.fill(0, 0, G);
+          const row = (a * T + t) * cap + n;
+          for (let j = 0; j < D; j++) {
+            let best = thr[t];
+            let m = -1;
+            for (let s = 0; s < G; s++) {
+              const q = gtOrder[s];
+              if (gtTaken[s] && !gt.iscrowd[gtCells.order[g0 + q]]) continue;
+              if (m > -1 && gtIg[m] === 0 && gtIg[s] === 1) break;
+              const v = ious[j * G + q];
+              if (v < best) continue;
+              best = v;
+              m = s;
+            }
+            if (m === -1) {
+              const d = cellDt[j];
+              const area = dt.boxes[4 * d + 2] * dt.boxes[4 * d + 3];
+              status[row + j] = area < min || area > max ? 0 : 2;
+            } else {
+              gtTaken[m] = 1;
+              status[row + j] = gtIg[m] ? 0 : 1;
+            }
+          }
+        }
+      }
+      n += D;
+    }
+    accumulateCategory(k, n, cap, entryScore, entryRank, status, npig, params, K, precision, recall);
+  }
+  return summarizeCoco({ precision, recall, params, categoryNames: [...input.categoryNames], npos: nposAll });
+}
+
+/** Insertion/merge hybrid: sorts `idx[0 … n)` by decreasing `scores[idx]`, equal scores keeping their order. */
+function stableSortByScoreDesc(idx: Int32Array, n: number, scores: ArrayLike<number>): void {
+  if (n < 2) return;
+  if (n <= 32) {
+    for (let i = 1; i < n; i++) {
+      const item = idx[i];
+      const s = scores[item];
+      let j = i;
+      while (j > 0 && scores[idx[j - 1]] < s) {
+        idx[j] = idx[j - 1];
+        j--;
+      }
+      idx[j] = item;
+    }
+    return;
+  }
+  const sorted = Array.from(idx.subarray(0, n)).map((item, pos) => ({ item, pos }));
+  sorted.sort((x, y) => scores[y.item] - scores[x.item] || x.pos - y.pos);
+  for (let i = 0; i < n; i++) idx[i] = sorted[i].item;
+}
+
+function accumulateCategory(
+  k: number,
+  n: number,
+  cap: number,
+  entryScore: Float64Array,
+  entryRank: Int32Array,
+  status: Uint8Array,
+  npig: Int32Array,
+  params: CocoParams,
+  K: number,
+  precision: Float64Array,
+  recall: Float64Array,
+): void {
+  const { iouThresholds, recallThresholds: recThrs, maxDets, areaRanges } = params;
+  const T = iouThresholds.length;
+  const R = recThrs.length;
+  const A = areaRanges.length;
+  const M = maxDets.length;
+  // All of the category's detections by decreasing score; ties keep image order, then rank (mergesort).
+  const order = new Int32Array(n);
+  for (let e = 0; e < n; e++) order[e] = e;
+  order.sort((x, y) => entryScore[y] - entryScore[x] || x - y);
+  const rank = new Int32Array(n);
+  for (let r = 0; r < n; r++) rank[r] = entryRank[order[r]];
+  const sorted = new Uint8Array(n);
+  const rc = new Float64Array(n);
+  const pr = new Float64Array(n);
+  for (let a = 0; a < A; a++) {
+    if (npig[a] === 0) continue;
+    for (let t = 0; t < T; t++) {
+      const row = (a * T + t) * cap;
+      for (let r = 0; r < n; r++) sorted[r] = status[row + order[r]];
       for (let m = 0; m < M; m++) {
         const limit = maxDets[m];
-        for (let t = 0; t < T; t++) {
-          let tpSum = 0;
-          let fpSum = 0;
-          let nd = 0;
-          const base = t * n;
-          for (let r = 0; r < n; r++) {
-            if (rankInImage[r] >= limit) continue;
-            const st = status[base + r];
-            if (st === 1) tpSum++;
-            else if (st === 2) fpSum++;
-            tp[nd] = tpSum;
-            fp[nd] = fpSum;
-            nd++;
+        let tpSum = 0;
+        let fpSum = 0;
+        let nd = 0;
+        for (let r = 0; r < n; r++) {
+          const st = sorted[r];
+          // ignored detections (0) change neither sum: pycocotools keeps a repeated point, same result
+          if (st === 0 || rank[r] >= limit) continue;
+          if (st === 1) tpSum++;
+          else fpSum++;
+          rc[nd] = tpSum / npig[a];
+          pr[nd] = tpSum / (fpSum + tpSum + Number.EPSILON);
+          nd++;
+        }
+        recall[((t * K + k) * A + a) * M + m] = nd > 0 ? rc[nd - 1] : 0;
+        // precision[r] = max(pr[pos…]) with pos = np.searchsorted(rc, recThrs[r], side='left'); 0 past the end.
+        let pos = nd;
+        let best = 0;
+        for (let ri = R - 1; ri >= 0; ri--) {
+          while (pos > 0 && rc[pos - 1] >= recThrs[ri]) {
+            pos--;
+            if (pr[pos] > best) best = pr[pos];
           }
-          for (let r = 0; r < nd; r++) {
-            rc[r] = tp[r] / npig;
-            pr[r] = tp[r] / (fp[r] + tp[r] + Number.EPSILON);
-          }
-          recall[rIndex(t, k, a, m)] = nd > 0 ? rc[nd - 1] : 0;
-          for (let r = nd - 1; r > 0; r--) if (pr[r] > pr[r - 1]) pr[r - 1] = pr[r];
-          // np.searchsorted(rc, recThrs, side='left'); points beyond the last recall stay 0.
-          let pos = 0;
-          for (let ri = 0; ri < R; ri++) {
-            while (pos < nd && rc[pos] < recThrs[ri]) pos++;
-            precision[pIndex(t, ri, k, a, m)] = pos < nd ? pr[pos] : 0;
-          }
+          precision[(((t * R + ri) * K + k) * A + a) * M + m] = pos < nd ? best : 0;
         }
       }
     }
   }
-
-  const mean = (values: number[]) => {
-    const valid = values.filter((v) => v > -1);
-    return valid.length === 0 ? -1 : valid.reduce((s, v) => s + v, 0) / valid.length;
-  };
-  const tIndex = (thr: number | null) => (thr === null ? Array.from(iouThrs.keys()) : Array.from(iouThrs.keys()).filter((t) => Math.abs(iouThrs[t] - thr) < 1e-12));
-  const summarize = (ap: boolean, thr: number | null, areaLabel: string, maxDetsValue: number): number => {
-    const ts = tIndex(thr);
-    const a = areaRanges.findIndex((r) => r.label === areaLabel);
-    const m = maxDets.indexOf(maxDetsValue);
-    if (ts.length === 0 || a < 0 || m < 0) return -1;
-    const values: number[] = [];
-    for (const t of ts)
-      for (let k = 0; k < K; k++) {
-        if (ap) for (let r = 0; r < R; r++) values.push(precision[pIndex(t, r, k, a, m)]);
-        else values.push(recall[rIndex(t, k, a, m)]);
-      }
-    return mean(values);
-  };
-  const allLabel = areaRanges[0].label;
-  const last = maxDets[M - 1];
-  const specs: [string, boolean, number | null, string, number][] = [
-    ['AP', true, null, allLabel, last],
-    ['AP50', true, 0.5, allLabel, last],
-    ['AP75', true, 0.75, allLabel, last],
-    ['APs', true, null, 'small', last],
-    ['APm', true, null, 'medium', last],
-    ['APl', true, null, 'large', last],
-    [`AR${maxDets[0]}`, false, null, allLabel, maxDets[0]],
-    [`AR${maxDets[Math.min(1, M - 1)]}`, false, null, allLabel, maxDets[Math.min(1, M - 1)]],
-    [`AR${last}`, false, null, allLabel, last],
-    ['ARs', false, null, 'small', last],
-    ['ARm', false, null, 'medium', last],
-    ['ARl', false, null, 'large', last],
-  ];
-  const summary = specs.map(([name, ap, thr, area, md]) => ({ name, ap, iouThreshold: thr, areaRange: area, maxDets: md, value: summarize(ap, thr, area, md) }));
-  const perClass = Array.from(input.categoryNames, (className, k) => {
-    const values: number[] = [];
-    for (let t = 0; t < T; t++) for (let r = 0; r < R; r++) values.push(precision[pIndex(t, r, k, 0, M - 1)]);
-    return { className, ap: mean(values) };
-  });
-  return {
-    stats: summary.map((s) => s.value),
-    summary,
-    perClass,
-    precision,
-    recall,
-    dims: { T, R, K, A, M },
-    params: { iouThresholds: iouThrs, recallThresholds: recThrs, maxDets, areaRanges },
-  };
 }

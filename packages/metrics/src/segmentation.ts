@@ -1,8 +1,18 @@
-import { InvalidConfigError, InvalidLabelError, ShapeMismatchError } from '@det/core';
+import { DatasetError, InvalidConfigError, InvalidLabelError, ShapeMismatchError } from '@det/core';
 
 /** Pixel label that is skipped (VOC object boundaries). */
 export const IGNORE_INDEX = 255;
 
+export interface ConfusionMatrixOptions {
+  /** Target label that is skipped (default {@link IGNORE_INDEX}, 255). */
+  ignoreIndex?: number;
+}
+
+/**
+ * Scores from a confusion matrix, as torchvision's segmentation reference computes them (acc_global,
+ * per-class acc and IoU) with MMSegmentation's means (nanmean: classes where a value is undefined are
+ * left out). Undefined per-class values are `null`, never NaN.
+ */
 export interface SegmentationScores {
   /** Correct pixels / counted pixels. */
   pixelAccuracy: number;
@@ -20,23 +30,32 @@ export interface SegmentationScores {
 
 /**
  * Streaming confusion matrix for semantic segmentation: `update(prediction, target)` per image,
- * then `compute()`. Class maps are flat [H*W] integer arrays; target pixels equal to `ignoreIndex`
- * (default 255) are skipped. `matrix[t * C + p]` counts target t predicted as p.
+ * then `compute()`. Class maps are flat [H*W] integer arrays (any layout, the same for both); target
+ * pixels equal to `ignoreIndex` (default 255) are skipped. `matrix[t * C + p]` counts pixels of target
+ * class t predicted as p (torchvision's reference layout).
  */
 export class ConfusionMatrix {
   readonly matrix: Float64Array;
+  readonly ignoreIndex: number;
 
   constructor(
     readonly numClasses: number,
-    readonly ignoreIndex: number = IGNORE_INDEX,
+    options: ConfusionMatrixOptions = {},
   ) {
     if (!Number.isInteger(numClasses) || numClasses <= 0) {
       throw new InvalidConfigError('numClasses must be a positive integer', { field: 'numClasses', received: numClasses });
     }
+    this.ignoreIndex = options.ignoreIndex ?? IGNORE_INDEX;
+    if (!Number.isInteger(this.ignoreIndex) || (this.ignoreIndex >= 0 && this.ignoreIndex < numClasses)) {
+      throw new InvalidConfigError('ignoreIndex must be an integer outside the class range', { field: 'ignoreIndex', expected: `not in [0, ${numClasses - 1}]`, received: options.ignoreIndex });
+    }
     this.matrix = new Float64Array(numClasses * numClasses);
   }
 
-  /** Adds one image. A prediction or target outside [0, numClasses) (other than ignoreIndex) throws, naming the pixel. */
+  /**
+   * Adds one image: `prediction` and `target` [H*W] class indices. A label outside [0, numClasses) (other
+   * than a target equal to ignoreIndex) throws, naming the pixel; the matrix is then left unchanged.
+   */
   update(prediction: ArrayLike<number>, target: ArrayLike<number>): this {
     if (prediction.length !== target.length) {
       throw new ShapeMismatchError(`prediction has ${prediction.length} pixels, target ${target.length}`, { field: 'prediction', expected: `${target.length} pixels` });
@@ -52,7 +71,10 @@ export class ConfusionMatrix {
       if (!(p >= 0 && p < c && Number.isInteger(p))) {
         throw new InvalidLabelError('predicted label out of range', { field: 'prediction', index: i, expected: `0…${c - 1}`, received: p });
       }
-      this.matrix[t * c + p]++;
+    }
+    for (let i = 0; i < target.length; i++) {
+      const t = target[i];
+      if (t !== this.ignoreIndex) this.matrix[t * c + prediction[i]]++;
     }
     return this;
   }
@@ -61,10 +83,14 @@ export class ConfusionMatrix {
     this.matrix.fill(0);
   }
 
-  /** Pixel accuracy, mean accuracy, per-class IoU, mIoU and frequency-weighted IoU. Never NaN. */
+  /**
+   * Pixel accuracy, mean accuracy, per-class IoU, mIoU and frequency-weighted IoU. Never NaN: throws a
+   * DatasetError when no pixel has been counted (every score would be undefined).
+   */
   compute(): SegmentationScores {
     const c = this.numClasses;
     const m = this.matrix;
+    if (!m.some((v) => v > 0)) throw new DatasetError('no pixels counted: call update() with at least one non-ignored pixel', { field: 'matrix' });
     let total = 0;
     let correct = 0;
     const targetCount = new Float64Array(c);
@@ -89,10 +115,10 @@ export class ConfusionMatrix {
     }
     const mean = (values: (number | null)[]) => {
       const v = values.filter((x): x is number => x !== null);
-      return v.length > 0 ? v.reduce((s, x) => s + x, 0) / v.length : 0;
+      return v.reduce((s, x) => s + x, 0) / v.length; // at least one class has target pixels
     };
     return {
-      pixelAccuracy: total > 0 ? correct / total : 0,
+      pixelAccuracy: correct / total,
       meanAccuracy: mean(accuracy),
       iou,
       mIoU: mean(iou),

@@ -1,6 +1,6 @@
 // Per-op timing on wasm (8×128×128×32) for the training fills: `node bench/ops.mjs`. Ops only, no dataSync:
 // reading a large wasm tensor back with dataSync costs seconds on this machine and would swamp the figures.
-import { batchNormTrain, initBackend, maxPool2x2, tf } from '@det/tfjs';
+import { batchNormTrain, initBackend, tf } from '@det/tfjs';
 await initBackend('wasm');
 const x = tf.randomNormal([8, 128, 128, 32]);
 const g = tf.ones([32]);
@@ -17,7 +17,5 @@ time('bn fast fwd+bwd', () => tf.tidy(() => tf.grad((a) => tf.sum(batchNormTrain
 const ones = tf.ones([1, 8 * 128 * 128]);
 time('matmul [1,M]x[M,C]', () => tf.tidy(() => tf.matMul(ones, tf.reshape(x, [-1, 32]))));
 time('sum axis0 [M,C]', () => tf.tidy(() => tf.sum(tf.reshape(x, [-1, 32]), 0)));
-time('pool stock fwd+bwd', () => tf.tidy(() => tf.grad((a) => tf.sum(tf.maxPool(a, 2, 2, 'valid')))(x)));
-time('pool fast fwd+bwd', () => tf.tidy(() => tf.grad((a) => tf.sum(maxPool2x2(a)))(x)));
-time('pool fast fwd', () => tf.tidy(() => maxPool2x2(x)));
-time('pool stock fwd', () => tf.tidy(() => tf.maxPool(x, 2, 2, 'valid')));
+time('tf.maxPool fwd+bwd (first-tap gradient)', () => tf.tidy(() => tf.grad((a) => tf.sum(tf.maxPool(a, 2, 2, 'valid')))(x)));
+time('tf.maxPool fwd', () => tf.tidy(() => tf.maxPool(x, 2, 2, 'valid')));

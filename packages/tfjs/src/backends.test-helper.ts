@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { beforeAll, describe } from 'vitest';
 import { type BackendName, initBackend } from './backend';
 
@@ -11,4 +12,21 @@ export function describeBackends(name: string, body: (backend: BackendName) => v
       body(backend);
     });
   }
+}
+
+/** A JSON file from fixtures/tfjs (written by scripts/fixtures/tfjs_reference.py). */
+export function loadFixture<T>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../../../fixtures/tfjs/${name}`, import.meta.url), 'utf8')) as T;
+}
+
+/** max |got − want| / max |want|: the error relative to the reference's scale. */
+export function relativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  if (got.length !== want.length) return Number.POSITIVE_INFINITY;
+  let err = 0;
+  let scale = 0;
+  for (let i = 0; i < want.length; i++) {
+    err = Math.max(err, Math.abs(got[i] - want[i]));
+    scale = Math.max(scale, Math.abs(want[i]));
+  }
+  return scale === 0 ? err : err / scale;
 }

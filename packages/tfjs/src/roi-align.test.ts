@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { describeBackends } from './backends.test-helper';
+import { describeBackends, loadFixture, relativeError } from './backends.test-helper';
 import { tf } from './index';
 import { multiScaleRoiAlign, roiAlign } from './roi-align';
 
@@ -9,33 +8,25 @@ interface RoiCase {
   sampling_ratio: number;
   output_size: [number, number];
   spatial_scale: number;
-  features_shape: [number, number, number, number];
-  features: number[];
-  boxes: number[];
-  box_index: number[];
   r: number[];
   out: number[];
   grad: number[];
 }
-const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/tfjs/roi_align.json', import.meta.url), 'utf8')) as { cases: RoiCase[] };
-
-function relativeError(got: ArrayLike<number>, want: number[]): number {
-  let err = 0;
-  let scale = 0;
-  for (let i = 0; i < want.length; i++) {
-    err = Math.max(err, Math.abs(got[i] - want[i]));
-    scale = Math.max(scale, Math.abs(want[i]));
-  }
-  return err / scale;
-}
+const fixture = loadFixture<{
+  features_shape: [number, number, number, number];
+  features: number[];
+  boxes: number[];
+  box_index: number[];
+  cases: RoiCase[];
+}>('roi_align.json');
 
 describeBackends('roiAlign vs torchvision.ops.roi_align', () => {
   for (const c of fixture.cases) {
     it(`aligned=${c.aligned} sampling=${c.sampling_ratio} out=${c.output_size.join('×')}: values and feature gradient`, () => {
       const before = tf.memory().numTensors;
-      const features = tf.tensor4d(c.features, c.features_shape);
-      const boxes = Float32Array.from(c.boxes);
-      const index = Int32Array.from(c.box_index);
+      const features = tf.tensor4d(fixture.features, fixture.features_shape);
+      const boxes = Float32Array.from(fixture.boxes);
+      const index = Int32Array.from(fixture.box_index);
       const opts = { spatialScale: c.spatial_scale, samplingRatio: c.sampling_ratio, aligned: c.aligned };
       const out = roiAlign(features, boxes, index, c.output_size, opts);
       expect(relativeError(out.dataSync(), c.out)).toBeLessThan(1e-3);

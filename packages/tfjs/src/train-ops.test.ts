@@ -1,16 +1,23 @@
-import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { describeBackends } from './backends.test-helper';
+import { describeBackends, loadFixture, relativeError } from './backends.test-helper';
 import { batchNormTrain } from './batch-norm';
 import { tf } from './index';
-import { maxPool2x2 } from './max-pool';
 
-const fixture = JSON.parse(readFileSync(new URL('../../../fixtures/tfjs/train_ops.json', import.meta.url), 'utf8'));
-const close = (got: ArrayLike<number>, want: number[], tol = 1e-4) => {
-  for (let i = 0; i < want.length; i++) expect(Math.abs(got[i] - want[i])).toBeLessThan(tol * Math.max(1, Math.abs(want[i])));
-};
+type Shape4 = [number, number, number, number];
+interface PoolCase {
+  name: string;
+  x_shape: Shape4;
+  k: number;
+  s: number;
+  pad: 'valid' | 'same' | number;
+  x: number[];
+  r: number[];
+  y: number[];
+  dx: number[];
+}
+const fixture = loadFixture<{ batch_norm: Record<string, number[]> & { x_shape: Shape4 }; max_pool: PoolCase[] }>('train_ops.json');
 
-describeBackends('fast training ops vs PyTorch', () => {
+describeBackends('training ops vs PyTorch', () => {
   it('batchNormTrain: output, dx, dγ, dβ and batch statistics (BatchNorm2d training mode)', () => {
     const c = fixture.batch_norm;
     const before = tf.memory().numTensors;
@@ -19,29 +26,34 @@ describeBackends('fast training ops vs PyTorch', () => {
     const beta = tf.tensor1d(c.beta);
     const r = tf.tensor4d(c.r, c.x_shape);
     const { y, mean, variance } = batchNormTrain(x, gamma, beta);
-    close(y.dataSync(), c.y);
+    expect(relativeError(y.dataSync(), c.y)).toBeLessThan(1e-4);
     // PyTorch's running stats after one step from (0, 1) with momentum 0.1 use the unbiased variance.
-    const m = (c.x_shape[0] * c.x_shape[1] * c.x_shape[2]) as number;
-    close(Array.from(mean.dataSync(), (v) => 0.1 * v), c.running_mean);
-    close(Array.from(variance.dataSync(), (v) => 0.9 + 0.1 * v * (m / (m - 1))), c.running_var);
-    const [dx, dg, db] = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTrain(a, g as tf.Tensor1D, b as tf.Tensor1D).y, r)))([x, gamma, beta]);
-    close(dx.dataSync(), c.dx);
-    close(dg.dataSync(), c.dgamma);
-    close(db.dataSync(), c.dbeta);
+    const m = c.x_shape[0] * c.x_shape[1] * c.x_shape[2];
+    expect(relativeError(Array.from(mean.dataSync(), (v) => 0.1 * v), c.running_mean)).toBeLessThan(1e-4);
+    expect(relativeError(Array.from(variance.dataSync(), (v) => 0.9 + 0.1 * v * (m / (m - 1))), c.running_var)).toBeLessThan(1e-4);
+    const [dx, dg, db] = tf.grads((a: tf.Tensor, g: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(batchNormTrain(a, g as tf.Tensor1D, b as tf.Tensor1D).y, r)))([
+      x,
+      gamma,
+      beta,
+    ]);
+    expect(relativeError(dx.dataSync(), c.dx)).toBeLessThan(1e-4);
+    expect(relativeError(dg.dataSync(), c.dgamma)).toBeLessThan(1e-4);
+    expect(relativeError(db.dataSync(), c.dbeta)).toBeLessThan(1e-4);
     tf.dispose([x, gamma, beta, r, y, mean, variance, dx, dg, db]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('maxPool2x2: values, and the gradient goes to one tap per window even with ties (odd sizes floor)', () => {
-    const c = fixture.max_pool;
-    const before = tf.memory().numTensors;
-    const x = tf.tensor4d(c.x, c.x_shape);
-    const out = maxPool2x2(x);
-    close(out.dataSync(), c.y);
-    const r = tf.tensor4d(c.r, out.shape);
-    const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(maxPool2x2(a as tf.Tensor4D), r)))(x);
-    close(dx.dataSync(), c.dx);
-    tf.dispose([x, out, r, dx]);
-    expect(tf.memory().numTensors).toBe(before);
-  });
+  for (const c of fixture.max_pool) {
+    it(`tf.maxPool ${c.name}: values, and the gradient goes to the first maximal tap (PyTorch's rule)`, () => {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor4d(c.x, c.x_shape);
+      const out = tf.maxPool(x, c.k, c.s, c.pad);
+      expect(relativeError(out.dataSync(), c.y)).toBeLessThan(1e-6);
+      const r = tf.tensor4d(c.r, out.shape);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, c.k, c.s, c.pad), r)))(x);
+      expect(relativeError(dx.dataSync(), c.dx)).toBeLessThan(1e-6);
+      tf.dispose([x, out, r, dx]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
 });

@@ -1,88 +1,135 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DatasetError, validateGroundTruth } from '@det/core';
-import sharp from 'sharp';
+import { DatasetError, InvalidBoxError, InvalidConfigError, InvalidLabelError, ParseError } from '@det/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VOC_PALETTE, VOC_SEGMENTATION_CLASSES } from './classes';
 import { loadVocDataset } from './dataset';
-import { parseClassImageSet, parseImageSet } from './imagesets';
-import { readPaletteMask, writePaletteMask } from './mask';
-import { generateShapesDataset } from './synthetic';
+import { resolveVocRoot } from './root';
 
-let dir: string;
-const classes = ['circle', 'square', 'triangle'];
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'det-voc-'));
-  await generateShapesDataset(join(dir, 'a'), { images: 12, size: 48, seed: 7 });
-  await generateShapesDataset(join(dir, 'b'), { images: 12, size: 48, seed: 7 });
+// A VOCdevkit/VOC2007 tree whose Annotations are the fixture files (id = fixture name without .xml).
+let parent: string;
+let root: string;
+const fixtures = new URL('./fixtures/', import.meta.url);
+const good = ['voc2007_multi', 'voc2007_parts', 'voc2012_single', 'voc2012_float'];
+const sets: Record<string, string[]> = {
+  good,
+  no_bndbox: ['voc2007_multi', 'broken_no_bndbox'],
+  no_xmax: ['broken_no_xmax'],
+  degenerate: ['broken_degenerate'],
+  unknown_class: ['voc2012_single', 'broken_unknown_class'],
+  malformed: ['voc2007_multi', 'broken_malformed'],
+  no_size: ['broken_no_size'],
+  missing: ['voc2007_multi', 'no_such_image'],
+  all: ['voc2007_multi', 'broken_malformed', 'broken_no_bndbox', 'no_such_image', 'voc2012_float', 'broken_degenerate', 'broken_unknown_class', 'broken_no_xmax', 'broken_no_size'],
+  two_errors: [...good, 'broken_unknown_class', ...good, 'broken_degenerate'],
+};
+
+beforeAll(() => {
+  parent = mkdtempSync(join(tmpdir(), 'det-voc-ds-'));
+  root = join(parent, 'VOCdevkit', 'VOC2007');
+  for (const sub of ['Annotations', 'ImageSets/Main', 'JPEGImages']) mkdirSync(join(root, sub), { recursive: true });
+  for (const f of readdirSync(fixtures).filter((f) => f.endsWith('.xml'))) {
+    copyFileSync(new URL(f, fixtures), join(root, 'Annotations', f));
+    writeFileSync(join(root, 'JPEGImages', f.replace('.xml', '.jpg')), '');
+  }
+  for (const [set, ids] of Object.entries(sets)) writeFileSync(join(root, 'ImageSets', 'Main', `${set}.txt`), `${ids.join('\n')}\n`);
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
-describe('palette masks', () => {
-  it('round-trip indices through a palette PNG with the VOC colour map', () => {
-    const mask = { width: 5, height: 2, data: Uint8Array.from([0, 1, 2, 255, 20, 0, 0, 3, 3, 255]) };
-    expect(readPaletteMask(writePaletteMask(mask))).toEqual(mask);
-    expect(Array.from(VOC_PALETTE.subarray(3, 6))).toEqual([128, 0, 0]);
-    expect(Array.from(VOC_PALETTE.subarray(255 * 3))).toEqual([224, 224, 192]);
-    expect(VOC_SEGMENTATION_CLASSES[0]).toBe('background');
-  });
-  it('rejects an RGB mask, naming the file', async () => {
-    const rgb = await sharp(Buffer.alloc(12, 7), { raw: { width: 2, height: 2, channels: 3 } }).png().toBuffer();
-    expect(() => readPaletteMask(rgb, 'SegmentationClass/x.png')).toThrow(/SegmentationClass\/x\.png: mask is not a palette/);
-  });
-});
+const ann = (id: string) => join(root, 'Annotations', `${id}.xml`);
 
-describe('image sets', () => {
-  it('parse id lists and per-class lists', () => {
-    expect(parseImageSet('000005\n000007\n\n')).toEqual(['000005', '000007']);
-    expect(parseClassImageSet('000005 -1\n000007  1\n000009  0\n')).toEqual([
-      { id: '000005', flag: -1 },
-      { id: '000007', flag: 1 },
-      { id: '000009', flag: 0 },
-    ]);
-    expect(() => parseClassImageSet('000005 2', 'car_train.txt')).toThrow(/car_train\.txt:1/);
-  });
-});
-
-describe('synthetic shapes dataset', () => {
-  it('is byte-identical for the same seed', () => {
-    for (const f of ['JPEGImages/000003.jpg', 'Annotations/000003.xml', 'SegmentationClass/000003.png', 'ImageSets/Main/train.txt']) {
-      expect(readFileSync(join(dir, 'a', f)).equals(readFileSync(join(dir, 'b', f)))).toBe(true);
-    }
-  });
-  it('loads back with loadVocDataset; masks agree with boxes; per-class lists exist', async () => {
-    const ds = await loadVocDataset(join(dir, 'a'), { classNames: classes });
-    expect(ds.records).toHaveLength(12);
+describe('loadVocDataset', () => {
+  it('reads records: JPEG path, size, xyxy boxes as written (1-based), 0-based labels, difficult', async () => {
+    const ds = await loadVocDataset(root, { set: 'good' });
     expect(ds.report).toEqual([]);
-    for (const r of ds.records) {
-      validateGroundTruth(r.groundTruth, { numClasses: 3 });
-      const mask = readPaletteMask(readFileSync(join(dir, 'a', 'SegmentationClass', `${r.id}.png`)));
-      expect(mask.width).toBe(48);
-      // every object pixel (class > 0, not boundary) lies inside some box of its class (VOC 1-based boxes)
-      for (let y = 0; y < 48; y++)
-        for (let x = 0; x < 48; x++) {
-          const v = mask.data[y * 48 + x];
-          if (v === 0 || v === 255) continue;
-          const b = r.groundTruth.boxes;
-          let inside = false;
-          for (let k = 0; k < r.groundTruth.labels.length; k++) {
-            if (r.groundTruth.labels[k] + 1 !== v) continue;
-            if (x + 1 >= b[4 * k] && x + 1 <= b[4 * k + 2] && y + 1 >= b[4 * k + 1] && y + 1 <= b[4 * k + 3]) inside = true;
-          }
-          expect(inside).toBe(true);
-        }
-    }
-    expect(readFileSync(join(dir, 'a', 'ImageSets', 'Main', 'circle_trainval.txt'), 'utf8').split('\n')[0]).toMatch(/^\d{6} +-?1$/);
+    expect(ds.classNames).toHaveLength(20);
+    expect(ds.records.map((r) => r.id)).toEqual(good);
+    const [multi, , , float] = ds.records;
+    expect(multi).toMatchObject({ path: join(root, 'JPEGImages', 'voc2007_multi.jpg'), width: 500, height: 333, depth: 3 });
+    expect(Array.from(multi.groundTruth.boxes)).toEqual([156, 97, 351, 270, 1, 64, 63, 333, 403, 180, 418, 226]);
+    expect(Array.from(multi.groundTruth.labels)).toEqual([6, 14, 4]);
+    expect(Array.from(multi.groundTruth.difficult)).toEqual([0, 0, 1]);
+    expect(float.groundTruth.boxes).toEqual(Float32Array.from([273, 68.5, 500, 375, 1, 121.62, 341.7, 375]));
   });
-  it('an id listed without an annotation: DatasetError (strict) or a report entry (lenient)', async () => {
-    const root = join(dir, 'a');
-    writeFileSync(join(root, 'ImageSets', 'Main', 'broken.txt'), '000001\n999999\n');
-    await expect(loadVocDataset(root, { set: 'broken', classNames: classes })).rejects.toThrow(DatasetError);
-    await expect(loadVocDataset(root, { set: 'broken', classNames: classes })).rejects.toThrow(/999999\.xml/);
-    const lenient = await loadVocDataset(root, { set: 'broken', classNames: classes, mode: 'lenient' });
-    expect(lenient.records.map((r) => r.id)).toEqual(['000001']);
-    expect(lenient.report[0].file).toMatch(/999999\.xml/);
-    await expect(loadVocDataset(root, { set: 'nope' })).rejects.toThrow(/ImageSets\/Main\/nope\.txt/);
+
+  it('keepDifficult: false drops difficult objects', async () => {
+    const ds = await loadVocDataset(root, { set: 'good', keepDifficult: false });
+    expect(Array.from(ds.records[0].groundTruth.labels)).toEqual([6, 14]);
+    expect(Array.from(ds.records[0].groundTruth.difficult)).toEqual([0, 0]);
+  });
+
+  it('year: root may be VOCdevkit or its parent; default set trainval; imageSetFile', async () => {
+    writeFileSync(join(root, 'ImageSets', 'Main', 'trainval.txt'), 'voc2012_single\n');
+    for (const r of [root, join(parent, 'VOCdevkit'), parent]) {
+      expect(await resolveVocRoot(r, 2007)).toBe(root);
+      expect((await loadVocDataset(r, { year: '2007' })).records.map((x) => x.id)).toEqual(['voc2012_single']);
+    }
+    await expect(loadVocDataset(parent, { year: 2012 })).rejects.toThrow(DatasetError);
+    await expect(loadVocDataset(parent, { year: 2012 })).rejects.toThrow(/no VOC2012 folder/);
+    await expect(loadVocDataset(parent, { year: 'x' })).rejects.toThrow(InvalidConfigError);
+    const list = join(parent, 'list.txt');
+    writeFileSync(list, 'voc2007_parts\r\n\r\n');
+    expect((await loadVocDataset(root, { imageSetFile: list })).records.map((x) => x.id)).toEqual(['voc2007_parts']);
+  });
+
+  it('a missing image set is a DatasetError naming the file', async () => {
+    await expect(loadVocDataset(root, { set: 'nope' })).rejects.toThrow(DatasetError);
+    await expect(loadVocDataset(root, { set: 'nope', mode: 'lenient' })).rejects.toThrow(/ImageSets\/Main\/nope\.txt: cannot read image set \(ENOENT\)/);
+  });
+
+  const strictCases = [
+    { set: 'no_bndbox', type: ParseError, file: 'broken_no_bndbox', field: 'object.bndbox' },
+    { set: 'no_xmax', type: ParseError, file: 'broken_no_xmax', field: 'object.bndbox.xmax' },
+    { set: 'degenerate', type: InvalidBoxError, file: 'broken_degenerate', field: 'object.bndbox' },
+    { set: 'unknown_class', type: InvalidLabelError, file: 'broken_unknown_class', field: 'object.name' },
+    { set: 'malformed', type: ParseError, file: 'broken_malformed', field: undefined },
+    { set: 'no_size', type: ParseError, file: 'broken_no_size', field: 'size' },
+    { set: 'missing', type: DatasetError, file: 'no_such_image', field: 'id' },
+  ];
+  for (const c of strictCases) {
+    it(`strict: ${c.set} → ${c.type.name} naming ${c.file}.xml`, async () => {
+      const error = await loadVocDataset(root, { set: c.set }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(c.type);
+      expect(error).toMatchObject({ file: ann(c.file), field: c.field });
+      expect((error as Error).message).toContain(ann(c.file));
+    });
+  }
+
+  it('lenient: every problem reported in image-set order; bad objects and unusable images skipped', async () => {
+    const ds = await loadVocDataset(root, { set: 'all', mode: 'lenient', concurrency: 3 });
+    expect(ds.records.map((r) => [r.id, r.groundTruth.labels.length])).toEqual([
+      ['voc2007_multi', 3],
+      ['broken_no_bndbox', 1],
+      ['voc2012_float', 2],
+      ['broken_degenerate', 1],
+      ['broken_unknown_class', 1],
+      ['broken_no_xmax', 1],
+    ]);
+    expect(ds.report.map((p) => [p.file, p.code, p.field, p.index])).toEqual([
+      [ann('broken_malformed'), 'PARSE_ERROR', undefined, undefined],
+      [ann('broken_no_bndbox'), 'PARSE_ERROR', 'object.bndbox', 1],
+      [ann('no_such_image'), 'DATASET_ERROR', 'id', undefined],
+      [ann('broken_degenerate'), 'INVALID_BOX', 'object.bndbox', 1],
+      [ann('broken_unknown_class'), 'INVALID_LABEL', 'object.name', 1],
+      [ann('broken_no_xmax'), 'PARSE_ERROR', 'object.bndbox.xmax', 1],
+      [ann('broken_no_size'), 'PARSE_ERROR', 'size', undefined],
+    ]);
+    expect(ds.report[0].line).toBeGreaterThan(0);
+    expect(ds.report.every((p) => p.message.startsWith(p.file!))).toBe(true);
+  });
+
+  it('strict mode throws the first problem in image-set order, whatever the concurrency', async () => {
+    for (const concurrency of [1, 2, 64]) {
+      await expect(loadVocDataset(root, { set: 'two_errors', concurrency })).rejects.toThrow(InvalidLabelError);
+    }
+  });
+
+  it('checkImages: a listed id without its JPEG', async () => {
+    rmSync(join(root, 'JPEGImages', 'voc2007_parts.jpg'));
+    await expect(loadVocDataset(root, { set: 'good' })).resolves.toMatchObject({ report: [] });
+    await expect(loadVocDataset(root, { set: 'good', checkImages: true })).rejects.toThrow(/voc2007_parts\.jpg, field 'id': image listed in the image set has no JPEG/);
+    const ds = await loadVocDataset(root, { set: 'good', checkImages: true, mode: 'lenient' });
+    expect(ds.records.map((r) => r.id)).toEqual(['voc2007_multi', 'voc2012_single', 'voc2012_float']);
+    expect(ds.report).toMatchObject([{ code: 'DATASET_ERROR', file: join(root, 'JPEGImages', 'voc2007_parts.jpg') }]);
   });
 });

@@ -1,4 +1,4 @@
-import { ParseError } from '@det/core';
+import { ParseError, ShapeMismatchError } from '@det/core';
 import { decode, encode } from 'fast-png';
 import { VOC_PALETTE } from './classes';
 
@@ -10,8 +10,10 @@ export interface IndexMask {
 }
 
 /**
- * Reads a VOC `SegmentationClass` / `SegmentationObject` palette PNG as indices (not colours).
- * A PNG that is not palette-indexed throws a ParseError naming the file.
+ * Reads a VOC `SegmentationClass` / `SegmentationObject` palette PNG as indices, not colours:
+ * `SegmentationClass` → 0 background, 1–20 the classes, 255 boundary/ignore; `SegmentationObject` →
+ * 0 background, k the k-th `<object>` of the annotation, 255 boundary. 1/2/4/8-bit palettes are accepted.
+ * Bytes that are not a PNG, or a PNG that is not palette-indexed (RGB, grayscale), throw a ParseError naming `file`.
  */
 export function readPaletteMask(png: Uint8Array, file?: string): IndexMask {
   let decoded: ReturnType<typeof decode>;
@@ -21,7 +23,8 @@ export function readPaletteMask(png: Uint8Array, file?: string): IndexMask {
     throw new ParseError(`cannot decode PNG: ${error instanceof Error ? error.message : String(error)}`, { file, expected: 'a PNG file' });
   }
   if (decoded.palette === undefined || decoded.channels !== 1) {
-    throw new ParseError('mask is not a palette (indexed-colour) PNG', { file, expected: 'a palette PNG as in SegmentationClass/', received: `${decoded.channels} channels, no palette` });
+    const kind = ['', 'grayscale', 'grayscale + alpha', 'RGB', 'RGBA'][decoded.channels] ?? `${decoded.channels}-channel`;
+    throw new ParseError('mask is not a palette (indexed-colour) PNG', { file, expected: 'a palette PNG, as VOC SegmentationClass/SegmentationObject files are', received: `${kind} PNG` });
   }
   const { width, height } = decoded;
   let data: Uint8Array;
@@ -42,9 +45,16 @@ export function readPaletteMask(png: Uint8Array, file?: string): IndexMask {
   return { width, height, data };
 }
 
-/** Encodes an index mask as a palette PNG with the VOC colour map (what VOC's mask files are). */
+let encodePalette: [number, number, number][] | undefined;
+
+/**
+ * Encodes an index mask (`data` Uint8Array [H*W], row-major) as an 8-bit palette PNG with the VOC colour
+ * map — what VOC's `SegmentationClass` / `SegmentationObject` files are. Index 255 (boundary) is drawn cream.
+ */
 export function writePaletteMask(mask: IndexMask): Uint8Array {
-  const palette: [number, number, number][] = [];
-  for (let i = 0; i < 256; i++) palette.push([VOC_PALETTE[3 * i], VOC_PALETTE[3 * i + 1], VOC_PALETTE[3 * i + 2]]);
-  return encode({ width: mask.width, height: mask.height, data: mask.data, depth: 8, channels: 1, palette });
+  if (!(Number.isInteger(mask.width) && Number.isInteger(mask.height) && mask.width > 0 && mask.height > 0) || mask.data.length !== mask.width * mask.height) {
+    throw new ShapeMismatchError('mask data does not match its size', { field: 'data', expected: `${mask.width}×${mask.height} = ${mask.width * mask.height} bytes`, received: mask.data.length });
+  }
+  encodePalette ??= Array.from({ length: 256 }, (_, i): [number, number, number] => [VOC_PALETTE[3 * i], VOC_PALETTE[3 * i + 1], VOC_PALETTE[3 * i + 2]]);
+  return encode({ width: mask.width, height: mask.height, data: mask.data, depth: 8, channels: 1, palette: encodePalette });
 }

@@ -1,176 +1,137 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createRandom, InvalidConfigError } from '@det/core';
+import { createRandom, InvalidConfigError, mixSeed } from '@det/core';
 import sharp from 'sharp';
-import { VOC_IGNORE_INDEX } from './classes';
+import { formatClassImageSet, formatImageSet } from './imagesets';
+import { mapBounded } from './io';
 import { writePaletteMask } from './mask';
-import { type VocAnnotation, type VocObject, vocAnnotationToXml } from './xml';
-
-/** Shapes the generator draws; class i draws SHAPES[i % 3]. */
-export const SHAPES = ['circle', 'square', 'triangle'] as const;
+import { renderShapesImage, SHAPES } from './shapes';
+import { vocAnnotationToXml } from './xml';
 
 export interface ShapesDatasetOptions {
-  /** Number of images (default 100). */
+  /** Number of images (default 100); ids are `000001`, `000002`, … */
   images?: number;
-  /** Image side, or width and height, in pixels (default 128). */
+  /** Image side, or width and height, in pixels (default 128; at least 16). */
   size?: number | { width: number; height: number };
-  /** Class names (default ['circle', 'square', 'triangle']); class i is drawn as SHAPES[i % 3] in its own colour. */
-  classes?: readonly string[];
-  /** Seed: the same seed writes byte-identical files (default 0). */
+  /**
+   * Class names, or a count n ≤ 8 for the first n of {@link SHAPES} (default ['circle', 'square', 'triangle']).
+   * A class named like a shape draws that shape; other names take the remaining shapes in order.
+   */
+  classes?: readonly string[] | number;
+  /** Seed (default 0): the same seed and options write byte-identical files. */
   seed?: number;
-  /** Objects per image, inclusive range (default [1, 3]). */
-  objectsPerImage?: [number, number];
-  /** Share of images in the 'val' split (default 0.2); the rest is 'train'. */
-  valFraction?: number;
+  /** Objects drawn per image, inclusive range (default [1, 3]). */
+  objectsPerImage?: readonly [number, number];
+  /** Relative sizes of the 'train' and 'val' splits (default { train: 0.8, val: 0.2 }); ids are assigned by a seeded shuffle. */
+  sets?: { train: number; val: number };
+  /** Object colours: 'class' (default, one hue per class) or 'random' (classes differ by geometry only). */
+  colour?: 'class' | 'random';
+  /** JPEG quality (default 90). */
+  quality?: number;
 }
 
 export interface ShapesDatasetSummary {
   dir: string;
   classes: string[];
-  ids: { train: string[]; val: string[] };
+  /** Sorted ids per split; `trainval` is both. */
+  ids: { train: string[]; val: string[]; trainval: string[] };
+  /** Annotated objects written (difficult ones included). */
   objects: number;
 }
 
-const COLOURS: [number, number, number][] = [
-  [220, 60, 50],
-  [50, 160, 70],
-  [60, 90, 210],
-  [230, 190, 40],
-  [170, 70, 190],
-  [40, 190, 200],
-];
-
-function inside(shape: (typeof SHAPES)[number], x: number, y: number, cx: number, cy: number, r: number): boolean {
-  const dx = x - cx;
-  const dy = y - cy;
-  if (shape === 'circle') return dx * dx + dy * dy <= r * r;
-  if (shape === 'square') return Math.abs(dx) <= r * 0.85 && Math.abs(dy) <= r * 0.85;
-  // upward triangle: apex (cx, cy − r), base y = cy + r·0.8
-  if (dy < -r || dy > r * 0.8) return false;
-  const half = ((dy + r) / (1.8 * r)) * r;
-  return Math.abs(dx) <= half;
+function resolveClasses(classes: readonly string[] | number): string[] {
+  if (typeof classes === 'number') {
+    if (!Number.isInteger(classes) || classes < 1 || classes > SHAPES.length) {
+      throw new InvalidConfigError(`a class count must be 1–${SHAPES.length}; pass names for more`, { field: 'classes', received: classes });
+    }
+    return SHAPES.slice(0, classes);
+  }
+  const names = [...classes];
+  if (names.length < 1 || names.length > 254) throw new InvalidConfigError('need 1–254 classes', { field: 'classes', received: names.length });
+  names.forEach((name, i) => {
+    if (typeof name !== 'string' || !/^[^\s/\\<>&]+$/.test(name)) {
+      throw new InvalidConfigError('class names must be non-empty, without spaces, slashes or <>&', { field: 'classes', index: i, received: name });
+    }
+    if (names.indexOf(name) !== i) throw new InvalidConfigError(`duplicate class name '${name}'`, { field: 'classes', index: i, received: name });
+  });
+  return names;
 }
 
 /**
- * Writes a synthetic VOC-format dataset of coloured shapes on noisy gradient backgrounds: JPEGImages/*.jpg
- * (sharp), Annotations/*.xml, SegmentationClass/*.png and SegmentationObject/*.png (palette PNGs with a
- * 255 boundary ring around each object, as VOC), ImageSets/Main/{train,val,trainval}.txt with per-class
- * lists, and ImageSets/Segmentation. Boxes are tight around each object's visible pixels, 1-based like VOC.
- * Deterministic by seed. The project's bundled data for demos and tests.
+ * Writes a synthetic dataset in genuine VOC layout under `dir` — the project's bundled data for demos and
+ * tests: coloured shapes (one geometry per class, 15–60% of the image, partly occluding each other) on
+ * noisy gradient backgrounds.
+ *
+ * - `JPEGImages/<id>.jpg` (sharp, from a raw RGB buffer),
+ * - `Annotations/<id>.xml`: boxes tight around each object's visible pixels, VOC 1-based inclusive pixels;
+ *   `occluded` / `difficult` flags from the visible fraction (< 90% / < 35%),
+ * - `SegmentationClass/<id>.png` and `SegmentationObject/<id>.png`: VOC-palette PNGs (class c → c+1,
+ *   instance k → the k-th `<object>`), 255 on a 2-px ring straddling every outline, as VOC's masks have,
+ * - `ImageSets/Main/{train,val,trainval}.txt`, `ImageSets/Main/<class>_<set>.txt` (1 present, 0 only
+ *   difficult, −1 absent) and `ImageSets/Segmentation/{train,val,trainval}.txt`.
+ *
+ * Deterministic: image n is drawn from `createRandom(mixSeed(seed, n))`, so the same seed gives
+ * byte-identical files (and image n does not depend on how many images are written).
  */
 export async function generateShapesDataset(dir: string, options: ShapesDatasetOptions = {}): Promise<ShapesDatasetSummary> {
-  const { images = 100, classes = ['circle', 'square', 'triangle'], seed = 0, objectsPerImage = [1, 3], valFraction = 0.2 } = options;
-  const size = typeof options.size === 'number' || options.size === undefined ? { width: options.size ?? 128, height: options.size ?? 128 } : options.size;
+  const { images = 100, seed = 0, objectsPerImage = [1, 3], sets = { train: 0.8, val: 0.2 }, colour = 'class', quality = 90 } = options;
+  const classes = resolveClasses(options.classes ?? ['circle', 'square', 'triangle']);
+  const size = typeof options.size === 'object' ? options.size : { width: options.size ?? 128, height: options.size ?? 128 };
   if (!Number.isInteger(images) || images <= 0) throw new InvalidConfigError('images must be a positive integer', { field: 'images', received: images });
-  if (classes.length === 0 || classes.length > 250) throw new InvalidConfigError('need 1–250 classes', { field: 'classes', received: classes.length });
-  if (!(size.width >= 16 && size.height >= 16)) throw new InvalidConfigError('size must be at least 16 px', { field: 'size', received: size });
-  const random = createRandom(seed);
+  if (!(Number.isInteger(size.width) && Number.isInteger(size.height) && size.width >= 16 && size.height >= 16 && size.width <= 8192 && size.height <= 8192)) {
+    throw new InvalidConfigError('size must be an integer 16–8192, or { width, height } of such', { field: 'size', received: options.size });
+  }
+  if (!(sets.train >= 0 && sets.val >= 0 && sets.train + sets.val > 0)) throw new InvalidConfigError('sets must be non-negative weights, not both 0', { field: 'sets', received: sets });
+  const [lo, hi] = objectsPerImage;
+  if (!(Number.isInteger(lo) && Number.isInteger(hi) && lo >= 0 && lo <= hi && hi <= 254)) {
+    throw new InvalidConfigError('objectsPerImage must be [min, max] integers with 0 ≤ min ≤ max ≤ 254', { field: 'objectsPerImage', received: objectsPerImage });
+  }
+  if (!(Number.isInteger(quality) && quality >= 1 && quality <= 100)) throw new InvalidConfigError('quality must be an integer 1–100', { field: 'quality', received: quality });
+
   for (const sub of ['JPEGImages', 'Annotations', 'SegmentationClass', 'SegmentationObject', 'ImageSets/Main', 'ImageSets/Segmentation']) {
     await mkdir(join(dir, sub), { recursive: true });
   }
-  const { width: W, height: H } = size;
-  const ids = { train: [] as string[], val: [] as string[] };
-  const present: Set<number>[] = [];
-  let total = 0;
-  for (let n = 0; n < images; n++) {
-    const id = String(n + 1).padStart(6, '0');
-    const rgb = new Uint8Array(W * H * 3);
-    const g0 = [random() * 200, random() * 200, random() * 200];
-    const g1 = [random() * 200, random() * 200, random() * 200];
-    for (let y = 0; y < H; y++)
-      for (let x = 0; x < W; x++) {
-        const t = (x + y) / (W + H);
-        for (let c = 0; c < 3; c++) rgb[(y * W + x) * 3 + c] = Math.max(0, Math.min(255, g0[c] * (1 - t) + g1[c] * t + (random() - 0.5) * 40));
-      }
-    const classMask = new Uint8Array(W * H);
-    const objectMask = new Uint8Array(W * H);
-    const count = objectsPerImage[0] + Math.floor(random() * (objectsPerImage[1] - objectsPerImage[0] + 1));
-    const drawn: { label: number; instance: number }[] = [];
-    for (let k = 0; k < count; k++) {
-      const label = Math.floor(random() * classes.length);
-      const shape = SHAPES[label % SHAPES.length];
-      const r = (0.15 + random() * 0.2) * Math.min(W, H);
-      const cx = r + random() * (W - 2 * r);
-      const cy = r + random() * (H - 2 * r);
-      const colour = COLOURS[label % COLOURS.length];
-      const instance = k + 1;
-      for (let y = Math.max(0, Math.floor(cy - r)); y <= Math.min(H - 1, Math.ceil(cy + r)); y++)
-        for (let x = Math.max(0, Math.floor(cx - r)); x <= Math.min(W - 1, Math.ceil(cx + r)); x++) {
-          if (!inside(shape, x + 0.5, y + 0.5, cx, cy, r)) continue;
-          const p = y * W + x;
-          for (let c = 0; c < 3; c++) rgb[p * 3 + c] = Math.max(0, Math.min(255, colour[c] + (random() - 0.5) * 30));
-          classMask[p] = label + 1;
-          objectMask[p] = instance;
-        }
-      drawn.push({ label, instance });
-    }
-    // Boxes from the visible pixels of each instance (later shapes occlude earlier ones).
-    const objects: VocObject[] = [];
-    const labelsHere = new Set<number>();
-    for (const { label, instance } of drawn) {
-      let xmin = W;
-      let ymin = H;
-      let xmax = -1;
-      let ymax = -1;
-      for (let y = 0; y < H; y++)
-        for (let x = 0; x < W; x++)
-          if (objectMask[y * W + x] === instance) {
-            if (x < xmin) xmin = x;
-            if (x > xmax) xmax = x;
-            if (y < ymin) ymin = y;
-            if (y > ymax) ymax = y;
-          }
-      if (xmax - xmin < 2 || ymax - ymin < 2) continue; // fully occluded: not annotated
-      objects.push({
-        name: classes[label],
-        label,
-        pose: 'Unspecified',
-        truncated: false,
-        difficult: false,
-        occluded: false,
-        bndbox: { xmin: xmin + 1, ymin: ymin + 1, xmax: xmax + 1, ymax: ymax + 1 },
-        parts: [],
-      });
-      labelsHere.add(label);
-    }
-    // VOC-style boundary: a 1-pixel ring of 255 on the object side of every edge between different labels.
-    const classOut = classMask.slice();
-    const objectOut = objectMask.slice();
-    for (let y = 0; y < H; y++)
-      for (let x = 0; x < W; x++) {
-        const p = y * W + x;
-        if (objectMask[p] === 0) continue;
-        const edge =
-          (x > 0 && objectMask[p - 1] !== objectMask[p]) ||
-          (x < W - 1 && objectMask[p + 1] !== objectMask[p]) ||
-          (y > 0 && objectMask[p - W] !== objectMask[p]) ||
-          (y < H - 1 && objectMask[p + W] !== objectMask[p]);
-        if (edge) {
-          classOut[p] = VOC_IGNORE_INDEX;
-          objectOut[p] = VOC_IGNORE_INDEX;
-        }
-      }
-    const annotation: VocAnnotation = { folder: 'shapes', filename: `${id}.jpg`, size: { width: W, height: H, depth: 3 }, segmented: true, objects };
-    total += objects.length;
+  const ids = Array.from({ length: images }, (_, n) => String(n + 1).padStart(6, '0'));
+  // Per class and image: 1 if it has a non-difficult object of the class, 0 if only difficult ones, −1 otherwise.
+  const flags = ids.map(() => new Int8Array(classes.length).fill(-1));
+  const counts = await mapBounded(ids, 4, async (id, n) => {
+    const { rgb, classMask, objectMask, objects } = renderShapesImage(createRandom(mixSeed(seed, n)), { width: size.width, height: size.height, classes, objectsPerImage, colour });
+    for (const o of objects) flags[n][o.label] = o.difficult ? Math.max(flags[n][o.label], 0) : 1;
+    const annotation = { folder: 'shapes', filename: `${id}.jpg`, size: { width: size.width, height: size.height, depth: 3 }, segmented: true, objects };
+    const mask = (data: Uint8Array) => writePaletteMask({ width: size.width, height: size.height, data });
     await Promise.all([
-      sharp(rgb, { raw: { width: W, height: H, channels: 3 } }).jpeg({ quality: 92 }).toFile(join(dir, 'JPEGImages', `${id}.jpg`)),
+      sharp(rgb, { raw: { width: size.width, height: size.height, channels: 3 } }).jpeg({ quality }).toFile(join(dir, 'JPEGImages', `${id}.jpg`)),
       writeFile(join(dir, 'Annotations', `${id}.xml`), vocAnnotationToXml(annotation)),
-      writeFile(join(dir, 'SegmentationClass', `${id}.png`), writePaletteMask({ width: W, height: H, data: classOut })),
-      writeFile(join(dir, 'SegmentationObject', `${id}.png`), writePaletteMask({ width: W, height: H, data: objectOut })),
+      writeFile(join(dir, 'SegmentationClass', `${id}.png`), mask(classMask)),
+      writeFile(join(dir, 'SegmentationObject', `${id}.png`), mask(objectMask)),
     ]);
-    (random() < valFraction ? ids.val : ids.train).push(id);
-    present.push(labelsHere);
+    return objects.length;
+  });
+
+  // Split: a seeded shuffle; both splits non-empty when both have weight and there are ≥ 2 images.
+  let nVal = Math.round((images * sets.val) / (sets.train + sets.val));
+  if (sets.val > 0 && sets.train > 0 && images >= 2) nVal = Math.min(images - 1, Math.max(1, nVal));
+  const order = ids.map((_, i) => i);
+  const random = createRandom(mixSeed(seed, 0x5e75));
+  for (let i = order.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [order[i], order[j]] = [order[j], order[i]];
   }
-  const all = [...ids.train, ...ids.val].sort();
-  const lists: Record<string, string[]> = { train: ids.train, val: ids.val, trainval: all };
-  for (const [set, list] of Object.entries(lists)) {
-    const body = list.length > 0 ? `${list.join('\n')}\n` : '';
-    await writeFile(join(dir, 'ImageSets', 'Main', `${set}.txt`), body);
-    await writeFile(join(dir, 'ImageSets', 'Segmentation', `${set}.txt`), body);
+  const isVal = new Uint8Array(images);
+  for (let i = 0; i < nVal; i++) isVal[order[i]] = 1;
+  const split = {
+    train: ids.filter((_, i) => !isVal[i]),
+    val: ids.filter((_, i) => isVal[i]),
+    trainval: ids,
+  };
+  for (const [set, list] of Object.entries(split)) {
+    const indices = list.map((id) => Number(id) - 1);
+    await writeFile(join(dir, 'ImageSets', 'Main', `${set}.txt`), formatImageSet(list));
+    await writeFile(join(dir, 'ImageSets', 'Segmentation', `${set}.txt`), formatImageSet(list));
     for (let c = 0; c < classes.length; c++) {
-      const rows = list.map((id) => `${id} ${present[Number(id) - 1].has(c) ? ' 1' : '-1'}`);
-      await writeFile(join(dir, 'ImageSets', 'Main', `${classes[c]}_${set}.txt`), rows.length > 0 ? `${rows.join('\n')}\n` : '');
+      const rows = indices.map((i) => ({ id: ids[i], flag: flags[i][c] as -1 | 0 | 1 }));
+      await writeFile(join(dir, 'ImageSets', 'Main', `${classes[c]}_${set}.txt`), formatClassImageSet(rows));
     }
   }
-  return { dir, classes: [...classes], ids, objects: total };
+  return { dir, classes, ids: split, objects: counts.reduce<number>((a, b) => a + (b ?? 0), 0) };
 }

@@ -1,0 +1,77 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dFilterGrad, conv2dInputGrad, pair } from './conv2d-grad';
+
+/**
+ * Training kernels that tfjs-backend-wasm 4.22 lacks (or runs slowly), built from its fast kernels
+ * (XNNPACK Conv2D, Transpose, ScatterNd, …) through ordinary tfjs ops. A kernel whose kernelFunc runs ops is
+ * not recorded on the gradient tape (tfjs stops taping inside kernels), and the tensor it returns becomes the
+ * kernel's output.
+ */
+type KernelImpl = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => tf.Tensor;
+
+const ours = new WeakSet<tf.KernelFunc>();
+
+function kernel(kernelName: string, impl: KernelImpl, fallback?: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+    if (fallback && (attrs as { dataFormat?: string }).dataFormat === 'NCHW') return fallback.kernelFunc({ inputs, attrs, backend });
+    return tf.tidy(() => impl(inputs, attrs ?? {}));
+  };
+  ours.add(kernelFunc);
+  return { kernelName, backendName: 'wasm', kernelFunc, setupFunc: fallback?.setupFunc, disposeFunc: fallback?.disposeFunc };
+}
+
+const tensor = <T extends tf.Tensor>(info: tf.TensorInfo | undefined) => info as T;
+
+function conv2dBackpropFilter(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const x = tensor<tf.Tensor4D>(inputs.x);
+  const dy = tensor<tf.Tensor4D>(inputs.dy);
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const filterShape = a.filterShape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  return conv2dFilterGrad(x, dy, filterShape, pair(a.strides), [1, 1], info.padInfo);
+}
+
+function conv2dBackpropInput(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const dy = tensor<tf.Tensor4D>(inputs.dy);
+  const filter = tensor<tf.Tensor4D>(inputs.filter);
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const xShape = a.inputShape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, a.strides, 1, a.pad, a.dimRoundingMode, false, 'channelsLast');
+  return conv2dInputGrad(dy, filter, xShape, pair(a.strides), [1, 1], info.padInfo);
+}
+
+/** TF semantics: rows whose segment id is negative or ≥ numSegments are dropped; duplicates add up. */
+function unsortedSegmentSum(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const x = tensor<tf.Tensor>(inputs.x);
+  const ids = tensor<tf.Tensor>(inputs.segmentIds);
+  const numSegments = (attrs as unknown as tf.UnsortedSegmentSumAttrs).numSegments;
+  const rows = ids.size;
+  const inner = x.shape.slice(ids.rank);
+  const flatIds = tf.reshape(ids, [rows]);
+  const valid = tf.logicalAnd(tf.greaterEqual(flatIds, 0), tf.less(flatIds, numSegments));
+  const safeIds = tf.where(valid, flatIds, tf.zerosLike(flatIds));
+  const x2 = tf.reshape(x, [rows, -1]);
+  const updates = tf.where(tf.reshape(valid, [rows, 1]), x2, tf.zerosLike(x2));
+  const out = tf.scatterND(tf.reshape(safeIds, [rows, 1]), updates, [numSegments, updates.shape[1] as number]);
+  return tf.reshape(out, [numSegments, ...inner]);
+}
+
+/**
+ * Registers the wasm fills: Conv2DBackpropFilter and UnsortedSegmentSum (missing: the gradients of
+ * conv2dTranspose, fused conv2d and gather need them), and a Conv2DBackpropInput built on XNNPACK Conv2D (the
+ * stock one is a slow direct loop) when tfjs-backend-wasm is loaded. Safe to call more than once; call it again
+ * after importing tfjs-backend-wasm (initBackend does).
+ */
+export function registerWasmKernels(): void {
+  const add = (config: tf.KernelConfig) => {
+    const current = tf.getKernel(config.kernelName, 'wasm');
+    if (current && ours.has(current.kernelFunc)) return;
+    if (current) tf.unregisterKernel(config.kernelName, 'wasm');
+    tf.registerKernel(config);
+  };
+  if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) add(kernel('Conv2DBackpropFilter', conv2dBackpropFilter));
+  if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) add(kernel('UnsortedSegmentSum', unsortedSegmentSum));
+  // Replace the stock kernel only once tfjs-backend-wasm has registered it (otherwise its own import would warn and win).
+  const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
+  if (stock && !ours.has(stock.kernelFunc)) add(kernel('Conv2DBackpropInput', conv2dBackpropInput, stock));
+}
