@@ -6,6 +6,9 @@ export default async function smoke(esm, cjs) {
   for (const m of [esm, cjs]) {
     const match = m.matchPriors(new Float32Array([0.4, 0.4, 0.6, 0.6]), new Int32Array([3]), priors);
     if (match.labels[0] !== 4) throw new Error(`unexpected match labels ${match.labels}`);
+    const targets = m.encodeBatch([{ boxes: [0.4, 0.4, 0.6, 0.6], labels: [3] }], priors);
+    if (targets.numPositives[0] !== 1 || targets.locTargets[0] !== 0) throw new Error('unexpected encodeBatch targets');
+    if (m.createPriorMatcher(priors).match([], []).matches[0] !== m.NO_MATCH) throw new Error('unexpected empty match');
   }
   const require = createRequire(import.meta.url);
   const tf = require('@tensorflow/tfjs-core');

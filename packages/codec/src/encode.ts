@@ -1,74 +1,72 @@
-import { assertBoxArray, ShapeMismatchError } from '@det/core';
+import { assertBoxArray, NotFiniteError, ShapeMismatchError } from '@det/core';
+import { encodeInto } from './offsets';
 import { type CodecOptions, resolveCodecOptions } from './options';
+import { checkBoxes } from './validate';
 
 /**
- * SSD box encoding (ssd.pytorch `encode`, the seed's formula (2′)): for each prior (cx, cy, w, h) and its
- * matched box, ((gcx − cx)/w − m0)/s0, ((gcy − cy)/h − m1)/s1, (log(gw/w) − m2)/s2, (log(gh/h) − m3)/s3.
- * - `matched` [P*4] corner form `xyxy` (one box per prior), `priors` [P*4] `cxcywh`, same space.
- * Returns Float32Array [P*4]. A matched box without area would give log(0): callers validate truths
- * first (matchPriors does); here such rows throw.
+ * SSD box encoding (ssd.pytorch `encode`; the seeds' formula with `norm_stds`): for each prior
+ * (pcx, pcy, pw, ph) and its matched box (centre cx, cy, size w, h):
+ * `((cx − pcx)/pw − m0)/s0, ((cy − pcy)/ph − m1)/s1, (log(w/pw) − m2)/s2, (log(h/ph) − m3)/s3`.
+ * - `matched` [P*4] corner form `xyxy`, one box per prior (e.g. `truths[matches[i]]`), same space as the priors.
+ * - `priors`  [P*4] centroid form `cxcywh`.
+ * - `options` `{ means = [0,0,0,0], stds = [0.1,0.1,0.2,0.2] }` (ssd.pytorch variance [0.1, 0.2]).
+ * Returns Float32Array [P*4] (regression targets). Everything is checked before any work: a matched box
+ * without area (log of 0 → −Infinity) or not finite → InvalidBoxError naming its index (field `'matched'`);
+ * a prior without area → InvalidBoxError (field `'priors'`); unequal lengths → ShapeMismatchError.
  */
 export function encodeBoxes(matched: ArrayLike<number>, priors: ArrayLike<number>, options: CodecOptions = {}): Float32Array {
-  assertBoxArray(matched, 'matched');
-  assertBoxArray(priors, 'priors');
+  const o = resolveCodecOptions(options);
+  checkBoxes(matched, 'xyxy', 'matched');
+  checkBoxes(priors, 'cxcywh', 'priors');
   if (matched.length !== priors.length) {
-    throw new ShapeMismatchError('one matched box per prior is required', { field: 'matched', expected: `${priors.length / 4} boxes` });
+    throw new ShapeMismatchError('one matched box per prior is required', {
+      field: 'matched',
+      expected: `${priors.length >> 2} boxes`,
+      received: `${matched.length >> 2} boxes`,
+    });
   }
   const out = new Float32Array(matched.length);
-  const o = resolveCodecOptions(options);
-  for (let i = 0; i < matched.length >> 2; i++) encodeOne(matched, 4 * i, priors, 4 * i, out, 4 * i, o);
+  for (let i = 0; i < matched.length >> 2; i++) encodeInto(matched, i, priors, i, out, i, o);
   return out;
 }
 
-/** Encodes one box (at `m` in `matched`) against one prior (at `q`), writing 4 values at `w` in `out`. */
-export function encodeOne(
-  matched: ArrayLike<number>,
-  m: number,
-  priors: ArrayLike<number>,
-  q: number,
-  out: Float32Array,
-  w: number,
-  o: Required<CodecOptions>,
-): void {
-  const gw = matched[m + 2] - matched[m];
-  const gh = matched[m + 3] - matched[m + 1];
-  if (!(gw > 0 && gh > 0)) {
-    throw new ShapeMismatchError('matched box has no area (log of 0)', {
-      field: 'matched',
-      index: m >> 2,
-      expected: 'xmax > xmin and ymax > ymin',
-    });
-  }
-  const pw = priors[q + 2];
-  const ph = priors[q + 3];
-  out[w] = (((matched[m] + matched[m + 2]) / 2 - priors[q]) / pw - o.means[0]) / o.stds[0];
-  out[w + 1] = (((matched[m + 1] + matched[m + 3]) / 2 - priors[q + 1]) / ph - o.means[1]) / o.stds[1];
-  out[w + 2] = (Math.log(gw / pw) - o.means[2]) / o.stds[2];
-  out[w + 3] = (Math.log(gh / ph) - o.means[3]) / o.stds[3];
-}
-
 /**
- * SSD box decoding (ssd.pytorch `decode`): offsets `loc` [P*4] against `priors` [P*4] `cxcywh` →
- * Float32Array [P*4] corner form `xyxy` in the priors' space. Size offsets are clamped at
- * `clampLogSize` so exp() never overflows.
+ * SSD box decoding (ssd.pytorch `decode`), the inverse of {@link encodeBoxes}:
+ * centre = prior centre + (loc·std + mean)·prior size, size = prior size · exp(min(loc·std + mean, clampLogSize)).
+ * - `loc` [B*P*4] offsets for one or more sets of the same P priors (e.g. a batch of predictions).
+ * - `priors` [P*4] centroid form `cxcywh`.
+ * - `options` `{ means, stds, clampLogSize }`, see {@link CodecOptions}.
+ * Returns Float32Array [B*P*4] corner form `xyxy`, in the priors' space (normalised for SSD; boxes are not
+ * clipped). A NaN/Infinity in `loc` → NotFiniteError naming the box index (field `'loc'`), so no NaN box is
+ * returned silently; the size clamp keeps exp() finite.
  */
 export function decodeBoxes(loc: ArrayLike<number>, priors: ArrayLike<number>, options: CodecOptions = {}): Float32Array {
-  assertBoxArray(loc, 'loc');
-  assertBoxArray(priors, 'priors');
-  if (loc.length % priors.length !== 0) {
-    throw new ShapeMismatchError('loc does not hold whole sets of priors', { field: 'loc', expected: `a multiple of ${priors.length / 4} boxes` });
-  }
   const { means, stds, clampLogSize } = resolveCodecOptions(options);
-  const out = new Float32Array(loc.length);
+  assertBoxArray(loc, 'loc');
+  checkBoxes(priors, 'cxcywh', 'priors');
   const p4 = priors.length;
-  for (let k = 0; k < loc.length; k += 4) {
-    const q = k % p4;
+  if (p4 === 0 ? loc.length !== 0 : loc.length % p4 !== 0) {
+    throw new ShapeMismatchError('loc does not hold whole sets of priors', {
+      field: 'loc',
+      expected: `a multiple of ${p4 >> 2} boxes`,
+      received: `${loc.length >> 2} boxes`,
+    });
+  }
+  const out = new Float32Array(loc.length);
+  for (let k = 0, q = 0; k < loc.length; k += 4, q = q + 4 === p4 ? 0 : q + 4) {
+    const l0 = loc[k];
+    const l1 = loc[k + 1];
+    const l2 = loc[k + 2];
+    const l3 = loc[k + 3];
+    if (!(Number.isFinite(l0) && Number.isFinite(l1) && Number.isFinite(l2) && Number.isFinite(l3))) {
+      throw new NotFiniteError('offset is not finite', { field: 'loc', index: k >> 2, received: [l0, l1, l2, l3] });
+    }
     const pw = priors[q + 2];
     const ph = priors[q + 3];
-    const cx = priors[q] + (loc[k] * stds[0] + means[0]) * pw;
-    const cy = priors[q + 1] + (loc[k + 1] * stds[1] + means[1]) * ph;
-    const w = pw * Math.exp(Math.min(loc[k + 2] * stds[2] + means[2], clampLogSize));
-    const h = ph * Math.exp(Math.min(loc[k + 3] * stds[3] + means[3], clampLogSize));
+    const cx = priors[q] + (l0 * stds[0] + means[0]) * pw;
+    const cy = priors[q + 1] + (l1 * stds[1] + means[1]) * ph;
+    const w = pw * Math.exp(Math.min(l2 * stds[2] + means[2], clampLogSize));
+    const h = ph * Math.exp(Math.min(l3 * stds[3] + means[3], clampLogSize));
     out[k] = cx - w / 2;
     out[k + 1] = cy - h / 2;
     out[k + 2] = cx + w / 2;

@@ -1,6 +1,16 @@
-export * from './coder';
-export * from './encode';
-export * from './match';
+export { type BoxCoder, createBoxCoder } from './coder';
+export { decodeBoxes, encodeBoxes } from './encode';
+export {
+  BACKGROUND,
+  createPriorMatcher,
+  DEFAULT_MATCH_THRESHOLD,
+  FORCED_OVERLAP,
+  type MatchOptions,
+  type MatchResult,
+  matchPriors,
+  NO_MATCH,
+  type PriorMatcher,
+} from './match';
 export * from './options';
-export * from './priors';
-export * from './targets';
+export { priorCorners } from './priors';
+export { type BatchTargets, encodeBatch, type TargetTruth } from './targets';
