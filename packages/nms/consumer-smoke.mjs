@@ -7,6 +7,8 @@ export default async function smoke(esm, cjs) {
   for (const m of [esm, cjs]) {
     const keep = Array.from(m.nms(boxes, scores, 0.5));
     if (keep.join() !== '0,2') throw new Error(`nms kept ${keep}`);
+    const d = m.multiclassNms(boxes, new Float32Array([0.1, 0.9, 0.2, 0.8, 0.5, 0.5]), m.multiclassNmsPresets.torchvision);
+    if (Array.from(d.labels).join() !== '0,0') throw new Error(`multiclassNms labels ${d.labels}`);
   }
   const require = createRequire(import.meta.url);
   const tf = require('@tensorflow/tfjs-core');

@@ -1,29 +1,29 @@
-import { intersectionArea, iouFromAreas } from '@det/boxes';
+import { areaAt, intersectionArea, iouFromAreas } from '@det/boxes';
+import { indexedNms, sweep } from './greedy-indexed';
 
-/** Candidates of one area band, in score order, compacted as boxes are suppressed. */
-interface Band {
-  /** Per candidate: x1, y1, x2, y2, area (stride 5). */
-  coords: Float64Array;
-  /** Position in the global score order (smaller = better score). */
-  rank: Int32Array;
-  live: number;
-  head: number;
-}
-
-/** Most bands worth keeping apart; beyond that (thresholds near 1) one band is used. */
-const MAX_BANDS = 48;
+/** Plain passes continue while each removes at least 1/PLAIN_SHARE of the remaining boxes. */
+const PLAIN_SHARE = 8;
+/** Below this many remaining boxes, plain passes are always used. */
+const PLAIN_MAX = 32;
 
 /**
- * Greedy suppression over candidates already sorted by decreasing score.
- * `order[0..count)` are box indices; writes kept box indices (in score order) into `keep` and returns
- * how many. A candidate is suppressed when its IoU with a kept box is > `iouThreshold`.
+ * Greedy suppression over candidates already sorted by decreasing score: the plain torchvision loop
+ * ("take the best remaining box, drop every later box with IoU > iouThreshold") with exactly its result,
+ * without comparing boxes that cannot overlap enough.
  *
- * Speed: IoU(a, b) ≤ min(area)/max(area), so boxes whose areas differ by more than a factor
- * f = 1/threshold can never suppress each other. Candidates are split into area bands of width
- * slightly over f; a kept box only scans its own band and the two neighbours. Each band's candidates
- * are stored interleaved in score order and compacted after every pass (sequential scans only).
- * Zero-area boxes overlap nothing (IoU 0) and sit in a band that is never scanned.
- * The result is exactly that of the plain O(N·K) greedy loop.
+ * - `boxes` [N*4] corner form `xyxy`, any coordinate space; `order[0..count)` box indices by decreasing score.
+ * - Writes kept box indices (in score order) into `keep` and returns how many; stops after `maxKeep`.
+ * - Boxes with zero or negative width or height overlap nothing (IoU 0): never suppressed, suppress nothing.
+ *
+ * It starts with plain passes over the remaining boxes, which is best while each kept box removes a good
+ * share of them. Once a pass removes little, the rest goes to {@link indexedNms}, exact for IoU > t:
+ * - area bands: IoU(a, b) ≤ min(area)/max(area), so boxes whose areas differ by more than 1/t never
+ *   suppress each other; bands are at least that wide, and a kept box only visits its own band and the
+ *   two next to it;
+ * - a grid per band on (x1, y1): IoU > t needs an overlap of more than t·max(w(a), w(c)) in x (and
+ *   likewise in y), so a kept box `a` only visits the cells whose candidates `c` can have
+ *   x1 ∈ (a.x1 + t·max(w(a), W) − W, a.x2 − t·w(a)), W the band's largest width; likewise in y.
+ * Cells keep their live candidates contiguous in score order and are compacted as boxes are dropped.
  */
 export function greedyNms(
   boxes: ArrayLike<number>,
@@ -33,105 +33,74 @@ export function greedyNms(
   keep: Int32Array,
   maxKeep = Number.POSITIVE_INFINITY,
 ): number {
-  if (count === 0) return 0;
-  const areas = new Float64Array(count);
-  let minArea = Number.POSITIVE_INFINITY;
-  let maxArea = 0;
-  for (let k = 0; k < count; k++) {
-    const b = 4 * order[k];
-    const a = (boxes[b + 2] - boxes[b]) * (boxes[b + 3] - boxes[b + 1]);
-    areas[k] = a;
-    if (a > 0) {
-      if (a < minArea) minArea = a;
-      if (a > maxArea) maxArea = a;
+  if (count <= 0 || !(maxKeep > 0)) return 0;
+  const t = iouThreshold;
+  // The remaining boxes with an area, in score order: x1, y1, x2, y2, area; and their rank.
+  const coords = new Float64Array(5 * count);
+  const rankAt = new Int32Array(count);
+  let n = 0;
+  if (t < 1) {
+    // (IoU ≤ 1: with t ≥ 1 nothing is ever suppressed, and no box needs to be listed.)
+    for (let k = 0; k < count; k++) {
+      const i = order[k] as number;
+      const b = 4 * i;
+      const x1 = boxes[b];
+      const y1 = boxes[b + 1];
+      const x2 = boxes[b + 2];
+      const y2 = boxes[b + 3];
+      if (x2 > x1 && y2 > y1) {
+        const o = 5 * n;
+        coords[o] = x1;
+        coords[o + 1] = y1;
+        coords[o + 2] = x2;
+        coords[o + 3] = y2;
+        coords[o + 4] = areaAt(boxes, i);
+        rankAt[n++] = k;
+      }
     }
   }
-  // Band width g > 1/threshold (with margin for rounding), so |band(a) − band(b)| ≥ 2 ⇒ area ratio > 1/threshold ⇒ IoU < threshold.
-  const logG = iouThreshold > 0 && iouThreshold < 1 ? Math.log(1 / iouThreshold) * (1 + 1e-6) : 0;
-  const spread = maxArea > 0 ? Math.log(maxArea / minArea) : 0;
-  const nBands = logG > 0 && spread / logG + 1 < MAX_BANDS ? Math.floor(spread / logG) + 1 : 1;
-  const logMin = Math.log(minArea);
-  const bandOf = new Int32Array(count); // -1 = zero area (never suppresses, never suppressed)
-  const sizes = new Int32Array(nBands);
-  for (let k = 0; k < count; k++) {
-    if (!(areas[k] > 0)) {
-      bandOf[k] = -1;
-      continue;
-    }
-    const band = nBands === 1 ? 0 : Math.min(nBands - 1, Math.floor((Math.log(areas[k]) - logMin) / logG));
-    bandOf[k] = band;
-    sizes[band]++;
-  }
-  const bands: Band[] = Array.from(sizes, (n) => ({ coords: new Float64Array(n * 5), rank: new Int32Array(n), live: n, head: 0 }));
-  const fill = new Int32Array(nBands);
-  for (let k = 0; k < count; k++) {
-    const band = bandOf[k];
-    if (band < 0) continue;
-    const t = bands[band];
-    const j = fill[band]++;
-    const b = 4 * order[k];
-    const o = 5 * j;
-    t.coords[o] = boxes[b];
-    t.coords[o + 1] = boxes[b + 1];
-    t.coords[o + 2] = boxes[b + 2];
-    t.coords[o + 3] = boxes[b + 3];
-    t.coords[o + 4] = areas[k];
-    t.rank[j] = k;
-  }
+  const suppressed = new Uint8Array(count);
   let kept = 0;
-  let nextZero = 0; // scan position for zero-area candidates in score order
-  while (kept < maxKeep) {
-    // Next best live candidate: the smallest rank among band heads and the next zero-area box.
-    let bestBand = -1;
-    let bestRank = count;
-    for (let g = 0; g < nBands; g++) {
-      const t = bands[g];
-      if (t.head < t.live && t.rank[t.head] < bestRank) {
-        bestRank = t.rank[t.head];
-        bestBand = g;
+  let p = 0;
+  // Plain passes over the list; suppressed entries are marked (area −1) and swept out now and then.
+  let first = 0; // entries before it are processed or suppressed
+  let alive = n; // unmarked entries from `first` on
+  for (; p < count && kept < maxKeep; p++) {
+    if (suppressed[p] === 1) continue;
+    keep[kept++] = order[p] as number;
+    while (first < n && coords[5 * first + 4] < 0) first++;
+    if (first === n || rankAt[first] !== p) continue; // no area: suppresses nothing
+    const f = 5 * first;
+    const ax1 = coords[f];
+    const ay1 = coords[f + 1];
+    const ax2 = coords[f + 2];
+    const ay2 = coords[f + 3];
+    const aa = coords[f + 4];
+    first++;
+    alive--;
+    let removed = 0;
+    for (let r = first; r < n; r++) {
+      const o = 5 * r;
+      const area = coords[o + 4];
+      if (area < 0) continue;
+      const inter = intersectionArea(ax1, ay1, ax2, ay2, coords[o], coords[o + 1], coords[o + 2], coords[o + 3]);
+      if (inter > 0 && iouFromAreas(inter, aa, area) > t) {
+        suppressed[rankAt[r]] = 1;
+        coords[o + 4] = -1;
+        removed++;
       }
     }
-    while (nextZero < count && bandOf[nextZero] !== -1) nextZero++;
-    if (nextZero < bestRank) {
-      if (nextZero >= count) break;
-      keep[kept++] = order[nextZero] as number;
-      nextZero++;
-      continue;
+    const before = alive;
+    alive -= removed;
+    if ((n - first - alive) * 4 > n - first) {
+      n = sweep(coords, rankAt, first, n);
     }
-    if (bestBand < 0) break;
-    const home = bands[bestBand];
-    keep[kept++] = order[bestRank] as number;
-    const h = 5 * home.head;
-    const ax1 = home.coords[h];
-    const ay1 = home.coords[h + 1];
-    const ax2 = home.coords[h + 2];
-    const ay2 = home.coords[h + 3];
-    const aa = home.coords[h + 4];
-    home.head++;
-    const from = Math.max(0, bestBand - 1);
-    const to = Math.min(nBands - 1, bestBand + 1);
-    for (let g = from; g <= to; g++) {
-      const t = bands[g];
-      const c = t.coords;
-      const rank = t.rank;
-      let write = t.head;
-      for (let r = t.head; r < t.live; r++) {
-        const o = 5 * r;
-        const inter = intersectionArea(ax1, ay1, ax2, ay2, c[o], c[o + 1], c[o + 2], c[o + 3]);
-        if (inter > 0 && iouFromAreas(inter, aa, c[o + 4]) > iouThreshold) continue;
-        if (write !== r) {
-          const w = 5 * write;
-          c[w] = c[o];
-          c[w + 1] = c[o + 1];
-          c[w + 2] = c[o + 2];
-          c[w + 3] = c[o + 3];
-          c[w + 4] = c[o + 4];
-          rank[write] = rank[r];
-        }
-        write++;
-      }
-      t.live = write;
+    if (alive > PLAIN_MAX && removed * PLAIN_SHARE < before) {
+      p++;
+      break;
     }
   }
-  return kept;
+  if (p >= count || kept >= maxKeep) return kept;
+  n = sweep(coords, rankAt, first, n) - first;
+  return indexedNms(boxes, order, count, t, keep, maxKeep, coords.subarray(5 * first), rankAt.subarray(first), n, suppressed, p, kept);
 }
