@@ -6,7 +6,9 @@ import { registerWasmKernels } from './wasm-kernels';
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 export const BACKENDS: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
-let logged = false;
+/** One log line per process, even with both the ESM and the CJS build loaded. */
+const LOGGED = Symbol.for('@det/tfjs.logged');
+const flags = globalThis as unknown as Record<symbol, boolean | undefined>;
 
 /** Imports an optional peer; undefined when it is not installed or fails to load (e.g. a native binding). */
 async function tryImport(name: string): Promise<Record<string, unknown> | undefined> {
@@ -69,9 +71,9 @@ export async function initBackend(preference?: BackendName): Promise<BackendName
     if (!(await load(name))) continue;
     if (await tf.setBackend(name).catch(() => false)) {
       await tf.ready();
-      if (!logged) {
+      if (!flags[LOGGED]) {
         console.info(`@det/tfjs: using the ${name} backend`);
-        logged = true;
+        flags[LOGGED] = true;
       }
       return name;
     }

@@ -22,7 +22,10 @@ interface TransposeCase extends Omit<ConvCase, 'stride' | 'pad' | 'dilation'> {
   stride: number;
   pad: number;
 }
-const fixture = loadFixture<{ cases: ConvCase[]; transpose_cases: TransposeCase[] }>('conv2d.json');
+interface DepthwiseCase extends TransposeCase {
+  dilation: number;
+}
+const fixture = loadFixture<{ cases: ConvCase[]; transpose_cases: TransposeCase[]; depthwise_cases: DepthwiseCase[] }>('conv2d.json');
 
 describeBackends('Conv2D gradients vs PyTorch', () => {
   for (const c of fixture.cases) {
@@ -61,6 +64,31 @@ describeBackends('Conv2D gradients vs PyTorch', () => {
       const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r)))([x, w]);
       expect(relativeError(dx.dataSync(), c.dx)).toBeLessThan(1e-3);
       expect(relativeError(dw.dataSync(), c.dw)).toBeLessThan(1e-3);
+      tf.dispose([x, w, r, out, dx, dw]);
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  for (const c of fixture.depthwise_cases) {
+    it(`depthwiseConv2d ${c.name}: output, dx and dW (tfjs rejects dilation > 1; wasm lacks the backprop kernels)`, () => {
+      const before = tf.memory().numTensors;
+      const x = tf.tensor4d(c.x, c.x_shape);
+      const w = tf.tensor4d(c.w, c.w_shape);
+      const r = tf.tensor4d(c.r, c.out_shape);
+      const f = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.depthwiseConv2d(a, b, c.stride, c.pad, 'NHWC', c.dilation);
+      const out = f(x, w);
+      expect(relativeError(out.dataSync(), c.out)).toBeLessThan(1e-3);
+      const [dx, dw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(f(a as tf.Tensor4D, b as tf.Tensor4D), r)))([x, w]);
+      expect(relativeError(dx.dataSync(), c.dx)).toBeLessThan(1e-3);
+      expect(relativeError(dw.dataSync(), c.dw)).toBeLessThan(1e-3);
+      // The fused op's own gradient calls the DepthwiseConv2dNativeBackprop* kernels directly.
+      if (c.dilation === 1) {
+        const fused = (a: tf.Tensor4D, b: tf.Tensor4D) => tf.fused.depthwiseConv2d({ x: a, filter: b, strides: c.stride, pad: c.pad, bias: tf.zeros([c.out_shape[3]]) });
+        const [fx, fw] = tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(fused(a as tf.Tensor4D, b as tf.Tensor4D), r)))([x, w]);
+        expect(relativeError(fx.dataSync(), c.dx)).toBeLessThan(1e-3);
+        expect(relativeError(fw.dataSync(), c.dw)).toBeLessThan(1e-3);
+        tf.dispose([fx, fw]);
+      }
       tf.dispose([x, w, r, out, dx, dw]);
       expect(tf.memory().numTensors).toBe(before);
     });

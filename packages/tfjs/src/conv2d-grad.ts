@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 export type Pair = [number, number];
 export const pair = (v: number | number[] | undefined): Pair => (v === undefined ? [1, 1] : typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
-type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
+export type Pad4 = [[number, number], [number, number], [number, number], [number, number]];
 
 /**
  * Inserts (d − 1) zeros between filter taps: HWIO [kh, kw, in, out] → [(kh−1)·dh+1, (kw−1)·dw+1, in, out],
@@ -53,13 +53,14 @@ export function conv2dFilterGrad(
   padInfo: { top: number; left: number },
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const [kh, kw] = filterShape;
+    const [kh, kw, ci] = filterShape;
     const [, H, W] = x.shape;
     const [, Ho, Wo] = dy.shape;
-    const xt = tf.transpose(x, [3, 1, 2, 0]);
-    const dyt = tf.transpose(dy, [1, 2, 0, 3]);
     const bottom = Math.max(0, (kh - 1) * dilations[0] + (Ho - 1) * strides[0] + 1 - H - padInfo.top);
     const right = Math.max(0, (kw - 1) * dilations[1] + (Wo - 1) * strides[1] + 1 - W - padInfo.left);
+    if (ci <= IM2COL_MAX_CHANNELS) return filterGradIm2col(x, dy, filterShape, strides, dilations, [padInfo.top, bottom, padInfo.left, right]);
+    const xt = tf.transpose(x, [3, 1, 2, 0]);
+    const dyt = tf.transpose(dy, [1, 2, 0, 3]);
     const pad: Pad4 = [
       [0, 0],
       [padInfo.top, bottom],
@@ -71,6 +72,48 @@ export function conv2dFilterGrad(
     const cropped = out.shape[1] === kh && out.shape[2] === kw ? out : tf.slice(out, [0, 0, 0, 0], [out.shape[0], kh, kw, out.shape[3]]);
     return tf.transpose(cropped, [1, 2, 0, 3]) as tf.Tensor4D;
   });
+}
+
+/**
+ * Below this many input channels the filter gradient is an im2col matmul: [Ci·kh·kw, M] × [M, Co] with
+ * M = N·Ho·Wo. The transposed-convolution form has only Ci "images" then and runs ~3× slower on wasm
+ * (measured for an RGB first layer: 3 → 32 channels, 8×128×128).
+ */
+const IM2COL_MAX_CHANNELS = 8;
+
+function filterGradIm2col(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  [kh, kw, ci, co]: [number, number, number, number],
+  [sh, sw]: Pair,
+  [dh, dw]: Pair,
+  [top, bottom, left, right]: [number, number, number, number],
+): tf.Tensor4D {
+  const [n] = x.shape;
+  const [, Ho, Wo] = dy.shape;
+  const m = n * Ho * Wo;
+  let xc: tf.Tensor4D = tf.transpose(x, [3, 0, 1, 2]); // [Ci, N, H, W]
+  if (top + bottom + left + right > 0) {
+    xc = tf.pad(xc, [
+      [0, 0],
+      [0, 0],
+      [top, bottom],
+      [left, right],
+    ]);
+  }
+  const taps: tf.Tensor[] = [];
+  for (let a = 0; a < kh; a++) {
+    for (let b = 0; b < kw; b++) {
+      const tap =
+        sh === 1 && sw === 1
+          ? tf.slice(xc, [0, 0, a * dh, b * dw], [ci, n, Ho, Wo])
+          : tf.stridedSlice(xc, [0, 0, a * dh, b * dw], [ci, n, a * dh + (Ho - 1) * sh + 1, b * dw + (Wo - 1) * sw + 1], [1, 1, sh, sw]);
+      taps.push(tf.reshape(tap, [ci, 1, m]));
+    }
+  }
+  const patches = tf.reshape(tf.concat(taps, 1), [ci * kh * kw, m]); // rows (ci, a, b)
+  const grad = tf.matMul(patches, tf.reshape(dy, [m, co]));
+  return tf.transpose(tf.reshape(grad, [ci, kh, kw, co]), [1, 2, 0, 3]) as tf.Tensor4D;
 }
 
 const gcd = (a: number, b: number): number => (b === 0 ? a : gcd(b, a % b));
@@ -121,10 +164,21 @@ function padOrCrop(t: tf.Tensor4D, [top, bottom]: Pair, [left, right]: Pair): { 
 }
 
 /**
+ * Interleaves stride phases: parts[rh·sw + rw] [N, U, V, C] → [N, U·sh, V·sw, C] with row u·sh + rh and column
+ * v·sw + rw taken from that phase — two ≤ 4-D transposes (fast on wasm; its DepthToSpace is slow).
+ */
+function interleave(parts: tf.Tensor4D[], [n, u, v, c]: [number, number, number, number], sh: number, sw: number): tf.Tensor4D {
+  const p = tf.reshape(tf.concat(parts.map((t) => tf.reshape(t, [1, -1])), 0), [sh, sw, n * u, v * c]);
+  const view = sh === 1 ? tf.reshape(p, [sw, n * u, 1, v * c]) : tf.transpose(p, [1, 2, 0, 3]); // [sw, N·U, sh, V·C]
+  const cols = tf.reshape(view, [sw, n * u * sh * v, c]);
+  return tf.reshape(sw === 1 ? cols : tf.transpose(cols, [1, 0, 2]), [n, u * sh, v * sw, c]) as tf.Tensor4D;
+}
+
+/**
  * Input gradient of an NHWC convolution from forward convolutions only (fast XNNPACK Conv2D on wasm, where
  * tfjs's Conv2DBackpropInput is a slow direct loop; no "dilation > 1" restriction). Stride 1: one convolution of
  * dy with the flipped, in/out-swapped filter at the same dilation. Stride s: s_h·s_w phase convolutions with
- * the filter's sub-grids, interleaved with depthToSpace — no multiplications by inserted zeros.
+ * the filter's sub-grids, interleaved by transposes — no multiplications by inserted zeros.
  * `dy` NHWC [N, Ho, Wo, Co], `filter` HWIO [kh, kw, Ci, Co], `xShape` [N, H, W, Ci] → dx NHWC [N, H, W, Ci].
  */
 export function conv2dInputGrad(
@@ -136,15 +190,37 @@ export function conv2dInputGrad(
   padInfo: { top: number; left: number },
 ): tf.Tensor4D {
   return tf.tidy(() => {
+    // Reversed taps, in/out swapped: [kh, kw, Co, Ci].
+    const flipped = tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]) as tf.Tensor4D;
+    return inputGradByPhases(dy, flipped, xShape, strides, dilations, padInfo, (t, f, pad, dil) => tf.conv2d(t, f, 1, pad, 'NHWC', dil));
+  });
+}
+
+/** A stride-1 convolution of the phase engine: input, (sub-)filter, explicit padding, dilations. */
+export type PhaseConv = (input: tf.Tensor4D, filter: tf.Tensor4D, pad: Pad4, dilations: Pair) => tf.Tensor4D;
+
+/**
+ * The input gradient of a (regular or depthwise) convolution from stride-1 convolutions of dy with the
+ * reversed filter `flipped` [kh, kw, ·, ·] (see conv2dInputGrad): one per stride phase, interleaved. A phase's
+ * taps (descending a) are a strided run of `flipped`.
+ */
+export function inputGradByPhases(
+  dy: tf.Tensor4D,
+  flipped: tf.Tensor4D,
+  xShape: [number, number, number, number],
+  [sh, sw]: Pair,
+  dilations: Pair,
+  padInfo: { top: number; left: number },
+  conv: PhaseConv,
+): tf.Tensor4D {
+  return tf.tidy(() => {
     const [n, H, W, ci] = xShape;
-    const [kh, kw] = filter.shape;
+    const [kh, kw, f2, f3] = flipped.shape;
     const [, Ho, Wo] = dy.shape;
-    const [sh, sw] = strides;
     const u0h = Math.floor(padInfo.top / sh);
     const u0w = Math.floor(padInfo.left / sw);
     const Uh = Math.ceil((padInfo.top + H) / sh) - u0h;
     const Uw = Math.ceil((padInfo.left + W) / sw) - u0w;
-    const flipped = tf.transpose(filter, [0, 1, 3, 2]) as tf.Tensor4D; // [kh, kw, Co, Ci]
     const parts: tf.Tensor4D[] = [];
     for (let rh = 0; rh < sh; rh++) {
       for (let rw = 0; rw < sw; rw++) {
@@ -155,18 +231,19 @@ export function conv2dInputGrad(
           parts.push(tf.zeros([n, Uh, Uw, ci]));
           continue;
         }
-        const f = tf.gather(tf.gather(flipped, ph.taps, 0), pw.taps, 1) as tf.Tensor4D;
-        parts.push(tf.conv2d(input.t, f, 1, input.pad, 'NHWC', [ph.dilation, pw.dilation]));
+        const f =
+          ph.taps.length === kh && pw.taps.length === kw
+            ? flipped
+            : (tf.stridedSlice(
+                flipped,
+                [kh - 1 - ph.taps[0], kw - 1 - pw.taps[0], 0, 0],
+                [kh - ph.taps[ph.taps.length - 1], kw - pw.taps[pw.taps.length - 1], f2, f3],
+                [ph.taps.length > 1 ? ph.taps[0] - ph.taps[1] : 1, pw.taps.length > 1 ? pw.taps[0] - pw.taps[1] : 1, 1, 1],
+              ) as tf.Tensor4D);
+        parts.push(conv(input.t, f, input.pad, [ph.dilation, pw.dilation]));
       }
     }
-    let full: tf.Tensor4D;
-    if (parts.length === 1) full = parts[0];
-    else if (sh === sw) full = tf.depthToSpace(tf.concat(parts, 3) as tf.Tensor4D, sh, 'NHWC');
-    else {
-      const rows = [];
-      for (let rh = 0; rh < sh; rh++) rows.push(tf.reshape(tf.stack(parts.slice(rh * sw, rh * sw + sw), 3), [n, Uh, Uw * sw, ci]));
-      full = tf.reshape(tf.stack(rows, 2), [n, Uh * sh, Uw * sw, ci]) as tf.Tensor4D;
-    }
+    const full = parts.length === 1 ? parts[0] : interleave(parts, [n, Uh, Uw, ci], sh, sw);
     const top = padInfo.top - u0h * sh;
     const left = padInfo.left - u0w * sw;
     return full.shape[1] === H && full.shape[2] === W && top === 0 && left === 0 ? full : (tf.slice(full, [0, top, left, 0], [n, H, W, ci]) as tf.Tensor4D);

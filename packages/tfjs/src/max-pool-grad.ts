@@ -68,12 +68,28 @@ function fromPhases(p: tf.Tensor4D, g: PoolGeometry): tf.Tensor4D {
   return t;
 }
 
+/** 2¹²⁶: twice multiplied, any nonzero float32 difference (even a subnormal one) overflows past −1. */
+const HUGE = 2 ** 126;
+
+/**
+ * (t − y)·2¹²⁶·2¹²⁶ for taps t ≤ window maximum y: exactly 0 where t equals the maximum, ≤ −1e31 (or −∞)
+ * elsewhere, padding (−∞) included. Plain subtractions and multiplies are fast XNNPACK kernels on wasm; its
+ * Equal, Greater and Select are ~15× slower per element.
+ */
+function gapToMax(t: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.mul(tf.sub(t, y), HUGE), HUGE);
+}
+
 /**
  * Gradient of max pooling with PyTorch's rule: each window's gradient goes to the first tap (row-major) that
  * holds the window's maximum — ties included (all-zero windows after a ReLU are common), and windows of
  * negative values work. tfjs-backend-wasm 4.22's MaxPoolGrad breaks both (its running maximum starts at
- * FLT_MIN, the smallest positive float, and `>=` keeps the last tie) and is slow. Built from phase
- * reshapes, ≤ 4-D transposes and elementwise selects: `x` [N, H, W, C], `y` = maxPool(x) and `dy` [N, oh, ow, C].
+ * FLT_MIN, the smallest positive float, and `>=` keeps the last tie) and is slow. Built from phase reshapes,
+ * ≤ 4-D transposes (fast on wasm, unlike 6-D transposes or strided slices) and arithmetic. Non-overlapping
+ * windows (2×2/2): every tap gets a score (K − tap index at the maximum, about −∞ elsewhere), a max pooling
+ * over the tap axis finds the best, and dy goes to the tap holding it. Overlapping windows walk the taps in
+ * order, handing what is left of dy to each tap at the maximum.
+ * `dy` [N, oh, ow, C], `x` [N, H, W, C], `y` = maxPool(x) [N, oh, ow, C]; `info` from computePool2DInfo.
  */
 export function maxPoolGradFirstTap(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tensor4D, info: tf.backend_util.Conv2DInfo): tf.Tensor4D {
   return tf.tidy(() => {
@@ -82,9 +98,24 @@ export function maxPoolGradFirstTap(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tenso
     const hq = oh + Math.ceil(kh / sh) - 1;
     const wq = ow + Math.ceil(kw / sw) - 1;
     const g: PoolGeometry = { n, c, h, w, oh, ow, kh, kw, sh, sw, top: info.padInfo.top, left: info.padInfo.left, hq, wq };
+    const m = n * oh * ow * c;
+    if (kh === sh && kw === sw) {
+      // The phases are the taps: [K, M]. Intermediates are freed as soon as they are used (a 300×300 batch's
+      // activations are ~100 MB each).
+      const k = kh * kw;
+      const phases = tf.tidy(() => toPhases(x, g));
+      const score = tf.tidy(() => {
+        const codes = tf.tensor2d(Array.from({ length: k }, (_, i) => k - i), [k, 1]);
+        return tf.add(gapToMax(tf.reshape(phases, [k, m]), tf.reshape(y, [1, m])), codes);
+      });
+      phases.dispose();
+      const best = tf.maxPool(tf.reshape(score, [1, k, m / c, c]) as tf.Tensor4D, [k, 1], 1, 'valid');
+      const grad = tf.tidy(() => tf.mul(tf.relu(tf.sub(score, tf.reshape(tf.sub(best, 1), [1, m]))), tf.reshape(dy, [1, m]))); // dy at the best tap
+      tf.dispose([score, best]);
+      return fromPhases(tf.reshape(grad, [sh, sw, n * oh, ow * c]) as tf.Tensor4D, g);
+    }
     const phases = toPhases(x, g);
-    const zeros = tf.zerosLike(dy);
-    let rest: tf.Tensor4D = dy;
+    let rest: tf.Tensor = dy;
     // Per phase, the sum of the (shifted) tap gradients that land in it.
     const acc: (tf.Tensor4D | undefined)[] = new Array(sh * sw).fill(undefined);
     for (let a = 0; a < kh; a++) {
@@ -94,9 +125,9 @@ export function maxPoolGradFirstTap(dy: tf.Tensor4D, x: tf.Tensor4D, y: tf.Tenso
         const qb = Math.floor(b / sw);
         const block = tf.reshape(tf.slice(phases, [a % sh, b % sw, 0, 0], [1, 1, n * hq, wq * c]), [n, hq, wq, c]);
         const tap = hq === oh && wq === ow ? block : tf.slice(block, [0, qa, qb, 0], [n, oh, ow, c]);
-        const hit = tf.equal(tap, y);
-        const grad = tf.where(hit, rest, zeros) as tf.Tensor4D;
-        if (a < kh - 1 || b < kw - 1) rest = tf.where(hit, zeros, rest) as tf.Tensor4D;
+        const hit = tf.relu(tf.add(gapToMax(tap, y), 1)); // 1 where the tap holds the maximum, else 0
+        const grad = tf.mul(hit, rest) as tf.Tensor4D;
+        if (a < kh - 1 || b < kw - 1) rest = tf.sub(rest, grad);
         const placed =
           hq === oh && wq === ow
             ? grad

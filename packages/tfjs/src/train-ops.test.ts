@@ -56,4 +56,42 @@ describeBackends('training ops vs PyTorch', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('maxPool gradient: exact on ties that differ by a subnormal, on −∞-padded windows, for 2×2/2 and 3×3/2', () => {
+    const tiny = 1e-45; // the smallest subnormal float32
+    // One image, one channel: windows mixing 0, tiny, negative and equal values.
+    const values = [0, tiny, tiny, 0, -1, -1, -2, -1, 5, 5, 5, 5, -tiny, 0, 0, -tiny, 3, 2, 1, 3, 7, 7, 8, 8, 0, 0, 0, 0, -3, -3, -3, -3];
+    const x = tf.tensor4d(values, [1, 4, 8, 1]);
+    for (const [k, s, pad] of [
+      [2, 2, 'valid'],
+      [3, 2, 'same'],
+      [3, 1, 1],
+    ] as const) {
+      const shape = tf.tidy(() => tf.maxPool(x, k, s, pad).shape);
+      const weights = tf.reshape(tf.range(1, 1 + shape.reduce((p, q) => p * q, 1)), shape);
+      const dx = tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.maxPool(a as tf.Tensor4D, k, s, pad), weights)))(x);
+      // Oracle: PyTorch's rule on the host (first maximal tap of each window, row-major; padding never wins).
+      const [, h, w] = x.shape;
+      const info = tf.backend_util.computePool2DInfo([1, 4, 8, 1], k, s, 1, pad);
+      const want = new Float32Array(h * w);
+      let cell = 0;
+      for (let i = 0; i < info.outHeight; i++) {
+        for (let j = 0; j < info.outWidth; j++) {
+          let best = -1;
+          for (let a = 0; a < k; a++) {
+            for (let b = 0; b < k; b++) {
+              const r = i * s - info.padInfo.top + a;
+              const q = j * s - info.padInfo.left + b;
+              if (r < 0 || q < 0 || r >= h || q >= w) continue;
+              if (best < 0 || values[r * w + q] > values[best]) best = r * w + q;
+            }
+          }
+          want[best] += ++cell;
+        }
+      }
+      expect(Array.from(dx.dataSync())).toEqual(Array.from(want));
+      tf.dispose([dx, weights]);
+    }
+    x.dispose();
+  });
 });

@@ -51,4 +51,41 @@ describeBackends('training kernels on every backend (wasm fills)', () => {
       }
     });
   });
+
+  it('sum and mean over leading axes (pooling path) and other axes (stock path), with keepDims', () => {
+    tf.tidy(() => {
+      const x = tf.randomNormal([3, 4, 5, 6], 0, 1, 'float32', 13);
+      const v = x.dataSync();
+      // Oracle: sums over the first k axes.
+      const lead = (k: number) => {
+        const inner = [3, 4, 5, 6].slice(k).reduce((p, q) => p * q, 1);
+        const out = new Float32Array(inner);
+        for (let i = 0; i < v.length; i++) out[i % inner] += v[i];
+        return out;
+      };
+      for (const k of [1, 2, 3]) {
+        const axes = [...Array(k).keys()];
+        const count = [3, 4, 5, 6].slice(0, k).reduce((p, q) => p * q, 1);
+        expect(relativeError(tf.sum(x, axes).dataSync(), lead(k))).toBeLessThan(1e-5);
+        expect(relativeError(tf.mean(x, axes).dataSync(), Array.from(lead(k), (s) => s / count))).toBeLessThan(1e-5);
+      }
+      expect(tf.sum(x, [1, 0], true).shape).toEqual([1, 1, 5, 6]);
+      expect(relativeError(tf.sum(x, [1, 0], true).dataSync(), lead(2))).toBeLessThan(1e-5);
+      expect(relativeError(tf.sum(x, 3).dataSync(), tf.sum(tf.transpose(x, [3, 0, 1, 2]), 0).dataSync())).toBeLessThan(1e-5);
+      expect(tf.sum(tf.ones([4, 3], 'int32'), 0).arraySync()).toEqual([4, 4, 4]);
+      const { mean, variance } = tf.moments(x, [0, 1, 2]);
+      expect(mean.shape).toEqual([6]);
+      expect(Math.min(...variance.dataSync())).toBeGreaterThan(0.5);
+    });
+  });
+
+  it('clone shares data but disposing either side keeps the other readable', () => {
+    const before = tf.memory().numTensors;
+    const a = tf.tensor1d([1, 2, 3]);
+    const b = tf.clone(a);
+    a.dispose();
+    expect(Array.from(b.dataSync())).toEqual([1, 2, 3]);
+    b.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

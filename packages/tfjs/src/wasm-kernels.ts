@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { conv2dFilterGrad, conv2dInputGrad, pair } from './conv2d-grad';
+import { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-grad';
+import { leadingAxes, leadingMean } from './reduce';
 
 /**
  * Training kernels that tfjs-backend-wasm 4.22 lacks (or runs slowly), built from its fast kernels
@@ -9,7 +11,12 @@ import { conv2dFilterGrad, conv2dInputGrad, pair } from './conv2d-grad';
  */
 type KernelImpl = (inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap) => tf.Tensor;
 
-const ours = new WeakSet<tf.KernelFunc>();
+/** Marks kernelFuncs registered by any copy of @det/tfjs (its ESM and CJS builds may both be loaded). */
+const MARK = Symbol.for('@det/tfjs.kernel');
+const ours = {
+  add: (f: tf.KernelFunc) => Object.defineProperty(f, MARK, { value: true }),
+  has: (f: tf.KernelFunc) => (f as unknown as Record<symbol, unknown>)[MARK] === true,
+};
 
 function kernel(kernelName: string, impl: KernelImpl, fallback?: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
@@ -40,6 +47,24 @@ function conv2dBackpropInput(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrM
   return conv2dInputGrad(dy, filter, xShape, pair(a.strides), [1, 1], info.padInfo);
 }
 
+function depthwiseBackpropInput(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const dy = tensor<tf.Tensor4D>(inputs.dy);
+  const filter = tensor<tf.Tensor4D>(inputs.filter);
+  const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropInputAttrs;
+  const xShape = a.inputShape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(xShape, filter.shape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
+  return depthwiseInputGrad(dy, filter, xShape, pair(a.strides), pair(a.dilations), info.padInfo);
+}
+
+function depthwiseBackpropFilter(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {
+  const x = tensor<tf.Tensor4D>(inputs.x);
+  const dy = tensor<tf.Tensor4D>(inputs.dy);
+  const a = attrs as unknown as tf.DepthwiseConv2dNativeBackpropFilterAttrs;
+  const filterShape = a.filterShape as [number, number, number, number];
+  const info = tf.backend_util.computeConv2DInfo(x.shape, filterShape, a.strides, a.dilations, a.pad, a.dimRoundingMode, true);
+  return depthwiseFilterGrad(x, dy, filterShape, pair(a.strides), pair(a.dilations), info.padInfo);
+}
+
 /** TF semantics: rows whose segment id is negative or ≥ numSegments are dropped; duplicates add up. */
 function unsortedSegmentSum(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMap): tf.Tensor {
   const x = tensor<tf.Tensor>(inputs.x);
@@ -57,9 +82,48 @@ function unsortedSegmentSum(inputs: tf.NamedTensorInfoMap, attrs: tf.NamedAttrMa
 }
 
 /**
- * Registers the wasm fills: Conv2DBackpropFilter and UnsortedSegmentSum (missing: the gradients of
- * conv2dTranspose, fused conv2d and gather need them), and a Conv2DBackpropInput built on XNNPACK Conv2D (the
- * stock one is a slow direct loop) when tfjs-backend-wasm is loaded. Safe to call more than once; call it again
+ * Sum/Mean over leading axes (bias gradients, tf.moments over N·H·W) as XNNPACK average poolings; any other
+ * reduction goes to the stock kernel.
+ */
+function leadingReduction(stock: tf.KernelConfig, scaleBySize: boolean): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+    const x = inputs.x as tf.Tensor;
+    const { axis, keepDims } = attrs as unknown as tf.SumAttrs;
+    const axes = tf.util.parseAxisParam(axis, x.shape);
+    const k = x.dtype === 'float32' ? leadingAxes(axes, x.rank) : undefined;
+    if (k === undefined) return stock.kernelFunc({ inputs, attrs, backend });
+    return tf.tidy(() => {
+      const count = x.shape.slice(0, k).reduce((p, v) => p * v, 1);
+      const mean = leadingMean(x, k);
+      const out = scaleBySize ? tf.mul(mean, count) : mean;
+      return keepDims ? tf.reshape(out, [...x.shape.slice(0, k).map(() => 1), ...x.shape.slice(k)]) : out;
+    });
+  };
+  ours.add(kernelFunc);
+  return { ...stock, kernelFunc };
+}
+
+/**
+ * Identity that shares the input's buffer (reference-counted), as the cpu backend's does. The stock wasm
+ * Identity copies — and tfjs clones every tensor it saves for a gradient, so a training step copied each
+ * saved activation once more.
+ */
+function sharedIdentity(stock: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    if (x.dtype === 'string') return stock.kernelFunc({ inputs, attrs, backend });
+    (backend as unknown as { incRef(dataId: tf.DataId): void }).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  ours.add(kernelFunc);
+  return { ...stock, kernelFunc };
+}
+
+/**
+ * Registers the wasm fills: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput/Filter and
+ * UnsortedSegmentSum (missing: the gradients of conv2dTranspose, the fused convolutions and gather need them), and a Conv2DBackpropInput built on XNNPACK Conv2D (the
+ * stock one is a slow direct loop), Sum/Mean over leading axes as poolings, and a zero-copy Identity, when
+ * tfjs-backend-wasm is loaded. Safe to call more than once; call it again
  * after importing tfjs-backend-wasm (initBackend does).
  */
 export function registerWasmKernels(): void {
@@ -71,7 +135,18 @@ export function registerWasmKernels(): void {
   };
   if (!tf.getKernel('Conv2DBackpropFilter', 'wasm')) add(kernel('Conv2DBackpropFilter', conv2dBackpropFilter));
   if (!tf.getKernel('UnsortedSegmentSum', 'wasm')) add(kernel('UnsortedSegmentSum', unsortedSegmentSum));
+  if (!tf.getKernel('DepthwiseConv2dNativeBackpropInput', 'wasm')) add(kernel('DepthwiseConv2dNativeBackpropInput', depthwiseBackpropInput));
+  if (!tf.getKernel('DepthwiseConv2dNativeBackpropFilter', 'wasm')) add(kernel('DepthwiseConv2dNativeBackpropFilter', depthwiseBackpropFilter));
   // Replace the stock kernel only once tfjs-backend-wasm has registered it (otherwise its own import would warn and win).
   const stock = tf.getKernel('Conv2DBackpropInput', 'wasm');
   if (stock && !ours.has(stock.kernelFunc)) add(kernel('Conv2DBackpropInput', conv2dBackpropInput, stock));
+  for (const [name, scale] of [
+    ['Sum', true],
+    ['Mean', false],
+  ] as const) {
+    const config = tf.getKernel(name, 'wasm');
+    if (config && !ours.has(config.kernelFunc)) add(leadingReduction(config, scale));
+  }
+  const identity = tf.getKernel('Identity', 'wasm');
+  if (identity && !ours.has(identity.kernelFunc)) add(sharedIdentity(identity));
 }
