@@ -1,0 +1,6 @@
+export type { FeatureExtractor, FeatureSource } from './feature-extractor';
+export { kaimingNormalFanOut, xavierInit } from './init';
+export { l2NormalizeChannels } from './l2-normalize';
+export { SSD7_CHANNELS, SSD7_SOURCE_BLOCKS, SSD7Base, type Ssd7BaseOptions } from './ssd7-base';
+export { SSDFeatureExtractorVGG, type SsdVggOptions } from './ssd-vgg';
+export { VGG_CONFIGS, type VggFeaturesOptions, type VggName, vggFeatures, vggLayers } from './vgg';
