@@ -2,9 +2,11 @@ import { isDetError } from '@det/core';
 import { type Command, type CommandIO, processIO, UsageError } from './command';
 import { anchorsCommand } from './commands/anchors';
 import { evalCommand } from './commands/eval';
+import { predictCommand } from './commands/predict';
+import { trainCommand } from './commands/train';
 
 /** Every sub-command, in help order. */
-export const commands: Command[] = [anchorsCommand, evalCommand];
+export const commands: Command[] = [anchorsCommand, trainCommand, evalCommand, predictCommand];
 
 function help(io: CommandIO): void {
   io.stdout('Usage: det <command> [options]\n\nCommands:');

@@ -6,3 +6,4 @@ export { type MultiBoxLossOptions, type MultiBoxLossResult, multiBoxLoss } from 
 export { type InputNormalization, type PixelImage, preprocessImages } from './preprocess';
 export { IMAGENET_NORMALIZATION, type PredictOptions, SSD, type SsdOptions, type SsdOutput, type SsdTruth } from './ssd';
 export { BackboneWithExtras, extraBlock, type SsdBackbone, type WithExtrasOptions } from './with-extras';
+export { buildSsd, loadSsd, type SsdConfig, saveSsd } from './model-folder';

@@ -7,15 +7,20 @@ import { type OptionValues, parseCommandArgs, stringOption } from '../args';
 import { type Command, type CommandIO, UsageError } from '../command';
 import { readVocDetectionFiles } from '../detections-io';
 import { renderSvgToPng } from '../render';
+import { detectRecords } from '../detect-images';
+import { loadSsd } from '@det/ssd';
+import { initBackend } from '@det/tfjs';
 
 const usage = `Usage:
   det eval --format voc --annotations DIR --image-set FILE --detections DIR [--metric voc07|voc12] [--json]
            [--classes a,b,…] [--iou 0.5] [--plot pr.png|pr.svg]
   det eval --format coco --annotations gt.json --detections results.json [--json]
+  det eval --model DIR --data VOC_ROOT [--set val] [--metric voc07|voc12] [--json] [--plot pr.png] [--backend wasm|cpu]
 
 VOC: DIR holds Annotations/<id>.xml; the detections DIR holds devkit result files, one per class, named
 …_<class>.txt (e.g. comp4_det_test_car.txt) with lines "image_id score xmin ymin xmax ymax".
-Classes default to the 20 VOC classes. COCO: ground-truth and results JSON as pycocotools reads them.
+Classes default to the 20 VOC classes. --model runs a detector folder written by det train over the images of
+VOC_ROOT/ImageSets/Main/<set>.txt (the classes come from the model). COCO: ground-truth and results JSON as pycocotools reads them.
 --json prints { metric, mAP, perClass: { <class>: { ap, npos } } } (and stats for coco).`;
 
 interface Report {
@@ -35,6 +40,24 @@ function printTable(io: CommandIO, report: Report, statNames?: string[]): void {
   if (report.stats && statNames) {
     io.stdout('');
     report.stats.forEach((v, i) => io.stdout(`${statNames[i].padEnd(6)} ${v.toFixed(4)}`));
+  }
+}
+
+async function evalModel(values: OptionValues, io: CommandIO): Promise<number> {
+  const modelDir = stringOption(values, 'model') as string;
+  const data = stringOption(values, 'data');
+  if (!data) throw new UsageError('--model needs --data VOC_ROOT');
+  const metric = stringOption(values, 'metric') ?? 'voc07';
+  if (metric !== 'voc07' && metric !== 'voc12') throw new UsageError(`--metric must be voc07 or voc12, got '${metric}'`);
+  await initBackend(stringOption(values, 'backend') as Parameters<typeof initBackend>[0]);
+  const { model, config } = await loadSsd(modelDir);
+  try {
+    const classNames = config.classes ?? Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`);
+    const dataset = await loadVocDataset(data, { set: stringOption(values, 'set') ?? 'val', classNames });
+    const images = await detectRecords(model, dataset.records, { scoreThreshold: 0.01 });
+    return report(values, io, images, classNames, metric);
+  } finally {
+    model.dispose();
   }
 }
 
@@ -68,14 +91,19 @@ async function evalVoc(values: OptionValues, io: CommandIO): Promise<number> {
     groundTruth: r.groundTruth,
     detections: { boxes: Float32Array.from(perImage[i].boxes), scores: Float32Array.from(perImage[i].scores), labels: Int32Array.from(perImage[i].labels) },
   }));
-  const result = evaluateVoc(images, { metric, iouThreshold, classNames });
-  const report: Report = {
+  return report(values, io, images, classNames, metric, iouThreshold);
+}
+
+/** Scores VOC-style, prints the table (or JSON), optionally plots the PR curves. */
+async function report(values: OptionValues, io: CommandIO, images: EvalImage[], classNames: readonly string[], metric: 'voc07' | 'voc12', iouThreshold = 0.5): Promise<number> {
+  const result = evaluateVoc(images, { metric, iouThreshold, classNames: [...classNames] });
+  const summary: Report = {
     metric,
     mAP: result.mAP,
     perClass: Object.fromEntries(result.perClass.map((c) => [c.className, { ap: c.ap, npos: c.npos }])),
   };
-  if (values.json) io.stdout(JSON.stringify(report));
-  else printTable(io, report);
+  if (values.json) io.stdout(JSON.stringify(summary));
+  else printTable(io, summary);
   const plot = stringOption(values, 'plot');
   if (plot) {
     const svg = prCurveSvg(result.perClass, { title: `Precision–recall (${metric}, mAP ${result.mAP.toFixed(4)})`, height: Math.max(480, 60 + 17 * classNames.length) });
@@ -136,7 +164,12 @@ export const evalCommand: Command = {
       iou: { type: 'string' },
       plot: { type: 'string' },
       json: { type: 'boolean' },
+      model: { type: 'string' },
+      data: { type: 'string' },
+      set: { type: 'string' },
+      backend: { type: 'string' },
     });
+    if (stringOption(values, 'model') !== undefined) return evalModel(values, io);
     const format = stringOption(values, 'format');
     if (format === 'voc') return evalVoc(values, io);
     if (format === 'coco') return evalCoco(values, io);

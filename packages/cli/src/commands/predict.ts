@@ -1,0 +1,81 @@
+import { writeFile } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { initBackend } from '@det/tfjs';
+import { loadSsd } from '@det/ssd';
+import { parseCommandArgs, stringOption } from '../args';
+import { type Command, UsageError } from '../command';
+import { detectFiles } from '../detect-images';
+import { drawDetections } from '../draw-detections';
+
+const usage = `Usage: det predict --model DIR --image FILE [--image FILE …] [--out FILE.png | --out-dir DIR]
+                   [--score 0.3] [--iou 0.45] [--top-k 200] [--backend wasm|cpu|tensorflow] [--json]
+
+Runs a saved detector (a folder written by det train) on images, draws the boxes with class names and
+scores, and prints one line per detection ("file class score xmin ymin xmax ymax", pixels).
+  --out FILE.png   drawing of a single --image
+  --out-dir DIR    one <name>.png drawing per image
+  --score S        keep detections scoring above S (default 0.3)
+  --json           print [{ image, detections: [{ class, score, box }] }] instead`;
+
+function number(text: string | undefined, option: string, fallback: number, lo: number, hi: number): number {
+  if (text === undefined) return fallback;
+  const v = Number(text);
+  if (!(v >= lo && v <= hi)) throw new UsageError(`--${option} must be a number in [${lo}, ${hi}], got '${text}'`);
+  return v;
+}
+
+/** `det predict`: detections drawn on images. */
+export const predictCommand: Command = {
+  name: 'predict',
+  summary: 'run a trained detector on images and draw its detections',
+  usage,
+  async run(args, io) {
+    const { values } = parseCommandArgs(args, {
+      model: { type: 'string' },
+      image: { type: 'string', multiple: true },
+      out: { type: 'string' },
+      'out-dir': { type: 'string' },
+      score: { type: 'string' },
+      iou: { type: 'string' },
+      'top-k': { type: 'string' },
+      backend: { type: 'string' },
+      json: { type: 'boolean' },
+    });
+    const modelDir = stringOption(values, 'model');
+    const images = (values.image as string[] | undefined) ?? [];
+    if (!modelDir || images.length === 0) throw new UsageError('--model and at least one --image are needed');
+    const out = stringOption(values, 'out');
+    const outDir = stringOption(values, 'out-dir');
+    if (out && images.length > 1) throw new UsageError('--out draws one image; use --out-dir for several');
+    await initBackend(stringOption(values, 'backend') as Parameters<typeof initBackend>[0]);
+    const { model, config } = await loadSsd(modelDir);
+    try {
+      const classes = config.classes ?? Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`);
+      const detections = await detectFiles(model, images, {
+        scoreThreshold: number(stringOption(values, 'score'), 'score', 0.3, 0, 1),
+        iouThreshold: number(stringOption(values, 'iou'), 'iou', 0.45, 0, 1),
+        topK: number(stringOption(values, 'top-k'), 'top-k', 200, 1, 1e6),
+      });
+      const report = images.map((image, i) => {
+        const d = detections[i];
+        return {
+          image,
+          detections: Array.from(d.scores, (score, k) => ({ class: classes[d.labels[k]], score, box: Array.from(d.boxes.subarray(4 * k, 4 * k + 4)) })),
+        };
+      });
+      if (values.json) io.stdout(JSON.stringify(report));
+      else {
+        for (const r of report) {
+          for (const d of r.detections) io.stdout(`${r.image} ${d.class} ${d.score.toFixed(4)} ${d.box.map((v) => v.toFixed(1)).join(' ')}`);
+        }
+      }
+      for (let i = 0; i < images.length; i++) {
+        const target = out ?? (outDir ? join(outDir, `${basename(images[i], extname(images[i]))}.png`) : undefined);
+        if (target) await writeFile(target, await drawDetections(images[i], detections[i], classes));
+      }
+      return 0;
+    } finally {
+      model.dispose();
+    }
+  },
+};
