@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { SSD7Base } from '@det/backbones';
 import { InvalidConfigError, ShapeMismatchError } from '@det/core';
-import { readSafetensors } from '@det/nn';
+import { readSafetensors, toTorchStateDict } from '@det/nn';
 import { initBackend, tf } from '@det/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertNoLeaks } from '../../nn/src/test-helpers.test-helper';
@@ -77,6 +77,23 @@ describe('ssd300Vgg16 structure', () => {
     expect(String(model.get('backbone.extra.0.7'))).toContain('Conv2d(512, 1024, kernel_size=(3, 3), stride=(1, 1), padding=(6, 6), dilation=(6, 6))');
     expect(() => fromSsdPytorch({ 'vgg.0.weightx': 1, 'bogus.1.weight': 2 })).toThrow(/bogus\.1\.weight/);
     model.dispose();
+  });
+
+  it("loads an ssd.pytorch-layout SSD7 state dict with source: 'ssd.pytorch'", () => {
+    const a = ssd7({ numClasses: 3, imageSize: 64 });
+    const b = ssd7({ numClasses: 3, imageSize: 64 });
+    // Our dict renamed back to pytorch-ssd7's keys (backbone.i → base.i, heads → loc/conf), in PyTorch layout.
+    const torch = new Map<string, tf.Tensor>();
+    for (const [k, v] of toTorchStateDict(a)) {
+      const key = k.replace(/^backbone\./, 'base.').replace(/^head\.regression_head\.module_list\./, 'loc.').replace(/^head\.classification_head\.module_list\./, 'conf.');
+      torch.set(key, v);
+    }
+    expect(b.loadStateDict(torch, { source: 'ssd.pytorch' })).toEqual({ missingKeys: [], unexpectedKeys: [] });
+    const w = (m: typeof a) => m.getParameter('head.classification_head.module_list.2.weight').dataSync();
+    expect(Array.from(w(b))).toEqual(Array.from(w(a)));
+    tf.dispose([...torch.values()]);
+    a.dispose();
+    b.dispose();
   });
 });
 

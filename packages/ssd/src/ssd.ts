@@ -3,11 +3,12 @@ import { type CodecOptions, encodeBatch, resolveCodecOptions, type TargetTruth }
 import { decodeBoxes } from '@det/codec/tfjs';
 import { type Detections, InvalidConfigError, ShapeMismatchError } from '@det/core';
 import { type MulticlassNmsOptions, multiclassNms } from '@det/nms';
-import { Module } from '@det/nn';
+import { type LoadStateDictOptions, type LoadStateDictResult, Module, type StateDict } from '@det/nn';
 import { tf } from '@det/tfjs';
 import { SSDHead } from './head';
 import { type MultiBoxLossOptions, type MultiBoxLossResult, multiBoxLoss } from './multibox-loss';
 import { type InputNormalization, type PixelImage, preprocessImages } from './preprocess';
+import { fromSsdPytorch } from './ssd-pytorch-keys';
 import type { SsdBackbone } from './with-extras';
 
 /** ImageNet RGB mean/std in 0–255 units (torchvision's normalisation). */
@@ -95,6 +96,19 @@ export class SSD extends Module<[tf.Tensor], SsdOutput> {
 
   get head(): SSDHead {
     return this.get<SSDHead>('head');
+  }
+
+  /**
+   * Loads a state dict by key. `source`: `'det'` (ours), `'torchvision'` (a torchvision `ssd300_vgg16` state dict,
+   * PyTorch layouts converted), or `'ssd.pytorch'` (amdegroot/ssd.pytorch SSD300 or pytorch-ssd7 keys — `vgg.*`,
+   * `L2Norm.weight`, `extras.*`, `base.*`, `loc.*`, `conf.*` — renamed with {@link fromSsdPytorch}, then as torchvision).
+   */
+  override loadStateDict(
+    dict: StateDict | Record<string, tf.Tensor>,
+    options: Omit<LoadStateDictOptions, 'source'> & { source?: LoadStateDictOptions['source'] | 'ssd.pytorch' } = {},
+  ): LoadStateDictResult {
+    if (options.source === 'ssd.pytorch') return super.loadStateDict(fromSsdPytorch(dict), { ...options, source: 'torchvision' });
+    return super.loadStateDict(dict, options as LoadStateDictOptions);
   }
 
   /** Number of default boxes P. */
