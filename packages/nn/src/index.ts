@@ -5,6 +5,7 @@ export { Identity, ReLU } from './layers/activation';
 export { BatchNorm2d, type BatchNorm2dOptions, FrozenBatchNorm2d, freezeBatchNorm } from './layers/batch-norm';
 export { ModuleDict, ModuleList, Sequential } from './layers/containers';
 export { Conv2d, type Conv2dOptions } from './layers/conv2d';
+export { ConvTranspose2d, type ConvTranspose2dOptions } from './layers/conv-transpose2d';
 export { Dropout } from './layers/dropout';
 export { Flatten } from './layers/flatten';
 export { type InterpolateMode, type InterpolateOptions, interpolate, interpolateSize, Upsample } from './layers/interpolate';
