@@ -56,7 +56,8 @@ export class ConvTranspose2d extends Module {
     // PyTorch computes fan-in from weight.size(1) * kh * kw = outChannels · kh · kw for transposed convolutions.
     const fanIn = outChannels * kh * kw;
     this.registerParameter('weight', defaultInit([kh, kw, outChannels, inChannels], fanIn));
-    this.registerParameter('bias', bias ? defaultInit([outChannels], fanIn) : null);
+    if (bias) this.registerParameter('bias', defaultInit([outChannels], fanIn));
+    else this.registerParameter('bias', null);
   }
 
   /** [kh, kw, out, in]. */
