@@ -5,7 +5,7 @@ export default async function smoke(esm, cjs) {
   if ((await initBackend('cpu')) !== 'cpu') throw new Error('initBackend(cpu) failed');
   for (const b of [esm, cjs]) {
     const before = tf.memory().numTensors;
-    const base = new b.SSD7Base();
+    const base = new b.SSD7Base().eval();
     const x = tf.zeros([1, 64, 64, 3]);
     const maps = base.forwardFeatures(x);
     const want = base.featureMaps.map((f) => [1, 64 / f.stride, 64 / f.stride, f.channels].join());

@@ -6,8 +6,8 @@ export default async function smoke(esm, cjs) {
   for (const ssd of [esm, cjs]) {
     const before = tf.memory().numTensors;
     const model = ssd.ssd7({ numClasses: 3, imageSize: 64 });
-    const x = tf.randomNormal([1, 64, 64, 3]);
-    const { value, grads } = tf.variableGrads(() => model.computeLoss(x, [{ boxes: [0.1, 0.1, 0.6, 0.7], labels: [1] }]).loss, model.trainableParameters());
+    const x = tf.randomNormal([2, 64, 64, 3]);
+    const { value, grads } = tf.variableGrads(() => model.computeLoss(x, [{ boxes: [0.1, 0.1, 0.6, 0.7], labels: [1] }, { boxes: [], labels: [] }]).loss, model.trainableParameters());
     if (!Number.isFinite(value.dataSync()[0])) throw new Error('loss is not finite');
     if (Object.keys(grads).length !== model.trainableParameters().length) throw new Error('missing gradients');
     tf.dispose([value, ...Object.values(grads)]);

@@ -19,7 +19,7 @@ describeBackends('ConvTranspose2d vs torch.nn.ConvTranspose2d', () => {
       expect(String(m)).toBe(c.repr);
       const w = tf.tensor4d(c.weight, [c.in, c.out, c.kernel, c.kernel]);
       const b = tf.tensor1d(c.bias);
-      const result = m.loadStateDict(new Map([['weight', w], ['bias', b]]), { source: 'torchvision' });
+      const result = m.loadStateDict(new Map<string, tf.Tensor>([['weight', w], ['bias', b]]), { source: 'torchvision' });
       expect(result.missingKeys).toEqual([]);
       const x = nhwc(tf.tensor(c.x, c.x_shape));
       const g = nhwc(tf.tensor(c.g, c.y_shape));
