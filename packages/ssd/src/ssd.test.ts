@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { SSD7Base } from '@det/backbones';
+import { resnet34, SSD7Base } from '@det/backbones';
 import { InvalidConfigError, ShapeMismatchError } from '@det/core';
 import { readSafetensors, toTorchStateDict } from '@det/nn';
 import { initBackend, tf } from '@det/tfjs';
@@ -184,6 +184,30 @@ describe('ssd7 [wasm]', () => {
     const { loc, conf } = model.forward(x);
     expect(loc.shape).toEqual([1, model.numPriors, 4]);
     expect(conf.shape).toEqual([1, model.numPriors, 5]);
+    tf.dispose([x, loc, conf]);
+    model.dispose();
+  });
+
+  it('swaps in a ResNet-34 (the README example): layer3 + layer4 + 4 extras at 300 px', () => {
+    const model = ssd({
+      backbone: resnet34({ includeTop: false }),
+      sources: ['layer3', 'layer4'],
+      extras: [512, 256, 256, 256],
+      defaultBoxes: {
+        imageSize: 300,
+        featureMaps: [19, 10, 5, 3, 2, 1],
+        steps: [16, 32, 64, 100, 150, 300],
+        minSizes: [30, 60, 111, 162, 213, 264],
+        maxSizes: [60, 111, 162, 213, 264, 315],
+        aspectRatios: [[2], [2, 3], [2, 3], [2, 3], [2], [2]],
+        clip: true,
+      },
+      numClasses: 21,
+    }).eval();
+    const x = tf.zeros([1, 300, 300, 3]);
+    const { loc, conf } = model.forward(x);
+    expect(conf.shape).toEqual([1, model.numPriors, 21]);
+    expect(model.has('backbone.body.layer4.2.conv2')).toBe(true);
     tf.dispose([x, loc, conf]);
     model.dispose();
   });
