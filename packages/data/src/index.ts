@@ -9,3 +9,4 @@ export * from './transforms/geometric';
 export * from './transforms/normalize';
 export * from './transforms/photometric';
 export * from './transforms/ssd';
+export * from './segmentation';

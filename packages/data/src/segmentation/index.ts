@@ -1,0 +1,5 @@
+export * from './collate';
+export * from './dataset';
+export * from './mask';
+export * from './sample';
+export * from './transforms';
