@@ -71,7 +71,7 @@ describe('ResNet training [wasm]', () => {
     await initBackend('wasm');
   });
 
-  it('resnet18 without top: gradient reaches every parameter, no leaks; BasicBlock rejects dilation', () => {
+  it('resnet18 without top: gradient reaches every parameter, no leaks; dilated BasicBlocks keep output stride 8', () => {
     const model = resnet18({ includeTop: false });
     expect(model.has('fc')).toBe(false);
     const x = tf.randomNormal([2, 32, 32, 3]);
@@ -84,6 +84,12 @@ describe('ResNet training [wasm]', () => {
     expect(tf.memory().numTensors).toBe(before);
     tf.dispose(x);
     model.dispose();
-    expect(() => resnet18({ replaceStrideWithDilation: [false, true, true] })).toThrow(/dilation/);
+    const dilated = resnet18({ includeTop: false, replaceStrideWithDilation: [false, true, true] });
+    expect(dilated.featureMaps.map((f) => f.stride)).toEqual([4, 8, 8, 8]);
+    const x2 = tf.randomNormal([1, 32, 32, 3]);
+    const y = dilated.forward(x2);
+    expect(y.shape).toEqual([1, 4, 4, 512]);
+    tf.dispose([x2, y]);
+    dilated.dispose();
   });
 });

@@ -9,13 +9,16 @@ export type NormLayer = 'batchnorm' | 'frozen';
 
 const norm = (kind: NormLayer, c: number): AnyModule => (kind === 'frozen' ? new FrozenBatchNorm2d(c) : new BatchNorm2d(c));
 
-/** torchvision `BasicBlock` (ResNet-18/34): 3×3 conv-BN-ReLU, 3×3 conv-BN, + identity or `downsample`, ReLU. */
+/**
+ * torchvision `BasicBlock` (ResNet-18/34): 3×3 conv-BN-ReLU, 3×3 conv-BN, + identity or `downsample`, ReLU.
+ * torchvision rejects dilation here; like MMSegmentation's BasicBlock, a dilated block dilates its first conv
+ * (padding = dilation) so ResNet-18/34 can serve as output-stride-8 segmentation backbones.
+ */
 export class BasicBlock extends Module {
   static readonly expansion = 1;
   constructor(inplanes: number, planes: number, { stride = 1, downsample, normLayer = 'batchnorm', dilation = 1 }: BlockOptions = {}) {
     super();
-    if (dilation > 1) throw new InvalidConfigError('BasicBlock does not support dilation > 1 (as torchvision)', { field: 'replaceStrideWithDilation', expected: 'a Bottleneck ResNet (50/101)' });
-    this.registerModule('conv1', new Conv2d(inplanes, planes, 3, { stride, padding: 1, bias: false }));
+    this.registerModule('conv1', new Conv2d(inplanes, planes, 3, { stride, padding: dilation, dilation, bias: false }));
     this.registerModule('bn1', norm(normLayer, planes));
     this.registerModule('relu', new ReLU(true));
     this.registerModule('conv2', new Conv2d(planes, planes, 3, { padding: 1, bias: false }));
