@@ -1,5 +1,5 @@
 import { InvalidConfigError } from '@det/core';
-import { type AnyModule, Conv2d, MaxPool2d, ReLU, Sequential } from '@det/nn';
+import { type AnyModule, BatchNorm2d, Conv2d, MaxPool2d, ReLU, Sequential } from '@det/nn';
 
 /** torchvision's VGG configurations: channels of each 3×3 conv, 'M' for a 2×2/2 max-pool. */
 export const VGG_CONFIGS = Object.freeze({
@@ -13,14 +13,16 @@ export type VggName = keyof typeof VGG_CONFIGS;
 export interface VggFeaturesOptions {
   /** Pools (0-based among the max-pools) that round up their output size, e.g. [2] for SSD's pool3. Default none. */
   ceilModePools?: readonly number[];
+  /** BatchNorm2d after every conv (torchvision `vgg16_bn`: conv, BN, ReLU). Default false. */
+  batchNorm?: boolean;
 }
 
 /**
- * The layers of torchvision's `vgg16().features` (without batch norm), as a flat list in torchvision's order:
- * Conv2d(3×3, padding 1) + ReLU(inplace) per channel entry, MaxPool2d(2, 2) per 'M'. Wrap them in a
+ * The layers of torchvision's `vgg16().features` (or `vgg16_bn().features` with `batchNorm`), as a flat list in
+ * torchvision's order: Conv2d(3×3, padding 1) (+ BatchNorm2d) + ReLU(inplace) per channel entry, MaxPool2d(2, 2) per 'M'. Wrap them in a
  * `Sequential` to get `features.<i>` names (indices match torchvision, so its state dicts load by key).
  */
-export function vggLayers(name: VggName = 'vgg16', { ceilModePools = [] }: VggFeaturesOptions = {}): AnyModule[] {
+export function vggLayers(name: VggName = 'vgg16', { ceilModePools = [], batchNorm = false }: VggFeaturesOptions = {}): AnyModule[] {
   const config = VGG_CONFIGS[name];
   if (!config) throw new InvalidConfigError('unknown VGG', { field: 'name', expected: Object.keys(VGG_CONFIGS).join(', '), received: name });
   const layers: AnyModule[] = [];
@@ -31,7 +33,7 @@ export function vggLayers(name: VggName = 'vgg16', { ceilModePools = [] }: VggFe
       layers.push(new MaxPool2d(2, { stride: 2, ceilMode: ceilModePools.includes(pool) }));
       pool++;
     } else {
-      layers.push(new Conv2d(inChannels, entry, 3, { padding: 1 }), new ReLU(true));
+      layers.push(new Conv2d(inChannels, entry, 3, { padding: 1 }), ...(batchNorm ? [new BatchNorm2d(entry)] : []), new ReLU(true));
       inChannels = entry;
     }
   }

@@ -1,6 +1,6 @@
 import { vggLayers } from '@det/backbones';
 import { InvalidConfigError } from '@det/core';
-import { Conv2d, ConvTranspose2d, Dropout, ReLU, Sequential } from '@det/nn';
+import { Conv2d, ConvTranspose2d, Dropout, MaxPool2d, ReLU, Sequential } from '@det/nn';
 import { tf } from '@det/tfjs';
 import { initBilinear } from './bilinear-init';
 import { type SegmentationOutput, SegmentationModel } from './segmentation-model';
@@ -17,6 +17,8 @@ export interface FcnVggOptions {
   fcChannels?: number;
   /** Upsampling: 'learned' transposed convolutions initialised to bilinear (default), or 'bilinear' (fixed). */
   upsampling?: 'learned' | 'bilinear';
+  /** VGG16 with BatchNorm (torchvision `vgg16_bn` features): trains from scratch. Default false. */
+  batchNorm?: boolean;
 }
 
 /**
@@ -30,8 +32,10 @@ export class FCNVgg extends SegmentationModel {
   readonly numClasses: number;
   readonly variant: FcnVariant;
   readonly upsampling: 'learned' | 'bilinear';
+  /** Indices of the five max-pools in `features`. */
+  readonly #pools: number[];
 
-  constructor(variant: FcnVariant, { numClasses, fcChannels = 0, upsampling = 'learned' }: FcnVggOptions) {
+  constructor(variant: FcnVariant, { numClasses, fcChannels = 0, upsampling = 'learned', batchNorm = false }: FcnVggOptions) {
     super();
     if (!Number.isInteger(numClasses) || numClasses < 2) throw new InvalidConfigError('numClasses counts background too: at least 2', { field: 'numClasses', received: numClasses });
     if (!['32s', '16s', '8s'].includes(variant)) throw new InvalidConfigError('unknown FCN variant', { field: 'variant', expected: '32s | 16s | 8s', received: variant });
@@ -39,7 +43,9 @@ export class FCNVgg extends SegmentationModel {
     this.variant = variant;
     this.upsampling = upsampling;
     const c = numClasses;
-    this.registerModule('features', new Sequential(...vggLayers('vgg16')));
+    const features = vggLayers('vgg16', { batchNorm });
+    this.#pools = features.flatMap((m, i) => (m instanceof MaxPool2d ? [i] : []));
+    this.registerModule('features', new Sequential(...features));
     let top = 512;
     if (fcChannels > 0) {
       this.registerModule(
@@ -84,8 +90,8 @@ export class FCNVgg extends SegmentationModel {
       let pool4: tf.Tensor4D | undefined;
       layers.forEach((layer, i) => {
         t = layer.forward(t) as tf.Tensor;
-        if (i === 16) pool3 = t as tf.Tensor4D;
-        if (i === 23) pool4 = t as tf.Tensor4D;
+        if (i === this.#pools[2]) pool3 = t as tf.Tensor4D;
+        if (i === this.#pools[3]) pool4 = t as tf.Tensor4D;
       });
       if (this.has('fc')) t = this.get('fc').forward(t) as tf.Tensor;
       let score = this.get('score_fr').forward(t) as tf.Tensor4D;

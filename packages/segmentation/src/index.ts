@@ -5,3 +5,4 @@ export { type ClassMap, IMAGENET_MEAN, IMAGENET_STD, type PixelImage, type Segme
 export { FCN, type FcnResnetOptions, fcnResnet50, fcnResnet101 } from './fcn-resnet';
 export { FCNHead, fcnHead } from './heads';
 export { PSPNET_AUX_WEIGHT, PSPNet, type PspnetOptions, PyramidPoolingModule, pspnet } from './pspnet';
+export { buildSegmentation, loadSegmentation, type SegmentationConfig, saveSegmentation } from './model-folder';

@@ -42,8 +42,10 @@ export class PyramidPoolingModule extends Module {
 export interface PspnetOptions {
   /** Classes including background (VOC 21). */
   numClasses: number;
-  /** Dilated ResNet (output stride 8). Default 'resnet50'; 'resnet18' / 'resnet34' use stride 8 via layer3/4 dilation where the block allows (see README). */
+  /** Dilated ResNet, output stride 8 (default 'resnet50'; 'resnet18'/'resnet34' dilate their BasicBlocks as MMSegmentation does). */
   backbone?: 'resnet18' | 'resnet34' | 'resnet50' | 'resnet101';
+  /** Backbone output stride: 8 (default; layer3 and layer4 dilated) or 16 (layer4 dilated; ~4× cheaper). */
+  outputStride?: 8 | 16;
   /** Pyramid bins (default [1, 2, 3, 6]). */
   bins?: readonly number[];
   /** Dropout before the classifier (default 0.1). */
@@ -58,28 +60,28 @@ export const PSPNET_AUX_WEIGHT = 0.4;
 /**
  * PSPNet (Zhao et al.): dilated ResNet (`backbone`, output stride 8 for ResNet-50/101), `ppm`
  * ({@link PyramidPoolingModule}, 2048 → 4096 channels), `cls` (Conv 3×3 → 512, BN, ReLU, Dropout, Conv 1×1 → C),
- * `aux` (FCN head on layer3: 1024 → 256 → C); logits upsampled bilinearly to the input.
+ * `aux` (FCN head on layer3: 1024 → 256 → C); head widths are a quarter of their input (512 / 256 for ResNet-50);
+ * logits upsampled bilinearly to the input.
  * `forward(x [N, H, W, 3])` → `{ out [N, H, W, C], aux [N, H, W, C] (training mode only) }`.
  */
 export class PSPNet extends SegmentationModel {
   override readonly sizeMultiple = 8;
   readonly numClasses: number;
 
-  constructor({ numClasses, backbone = 'resnet50', bins = [1, 2, 3, 6], dropout = 0.1, auxLoss = true }: PspnetOptions) {
+  constructor({ numClasses, backbone = 'resnet50', outputStride = 8, bins = [1, 2, 3, 6], dropout = 0.1, auxLoss = true }: PspnetOptions) {
     super();
     if (!Number.isInteger(numClasses) || numClasses < 2) throw new InvalidConfigError('numClasses counts background too: at least 2', { field: 'numClasses', received: numClasses });
     this.numClasses = numClasses;
     const build = { resnet18, resnet34, resnet50, resnet101 }[backbone];
     if (!build) throw new InvalidConfigError('unknown PSPNet backbone', { field: 'backbone', expected: 'resnet18 | resnet34 | resnet50 | resnet101', received: backbone });
-    // BasicBlock ResNets cannot dilate (torchvision): they keep output stride 32.
-    const bottleneck = backbone === 'resnet50' || backbone === 'resnet101';
-    const net = build({ includeTop: false, replaceStrideWithDilation: bottleneck ? [false, true, true] : [false, false, false] });
+    if (outputStride !== 8 && outputStride !== 16) throw new InvalidConfigError('outputStride must be 8 or 16', { field: 'outputStride', received: outputStride });
+    const net = build({ includeTop: false, replaceStrideWithDilation: [false, outputStride === 8, true] });
     this.registerModule('backbone', net);
     const [, , layer3, layer4] = net.featureMaps;
     this.registerModule('ppm', new PyramidPoolingModule(layer4.channels, bins));
     const ppmOut = layer4.channels + Math.floor(layer4.channels / bins.length) * bins.length;
-    this.registerModule('cls', fcnHead(ppmOut, numClasses, { hidden: 512, dropout }));
-    if (auxLoss) this.registerModule('aux', fcnHead(layer3.channels, numClasses, { hidden: 256, dropout }));
+    this.registerModule('cls', fcnHead(ppmOut, numClasses, { hidden: layer4.channels >> 2, dropout }));
+    if (auxLoss) this.registerModule('aux', fcnHead(layer3.channels, numClasses, { hidden: layer3.channels >> 2, dropout }));
   }
 
   /** The backbone's output stride (8 for ResNet-50/101). */

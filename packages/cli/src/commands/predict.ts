@@ -1,17 +1,21 @@
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { initBackend } from '@det/tfjs';
+import { readImage } from '@det/data';
+import { loadSegmentation } from '@det/segmentation';
 import { loadSsd } from '@det/ssd';
 import { parseCommandArgs, stringOption } from '../args';
 import { type Command, UsageError } from '../command';
 import { detectFiles } from '../detect-images';
 import { drawDetections } from '../draw-detections';
+import { drawSegmentation } from '../draw-segmentation';
 
 const usage = `Usage: det predict --model DIR --image FILE [--image FILE …] [--out FILE.png | --out-dir DIR]
                    [--score 0.3] [--iou 0.45] [--top-k 200] [--backend wasm|cpu|tensorflow] [--json]
 
-Runs a saved detector (a folder written by det train) on images, draws the boxes with class names and
-scores, and prints one line per detection ("file class score xmin ymin xmax ymax", pixels).
+Runs a saved model (a folder written by det train) on images. A detector: draws the boxes with class names
+and scores, and prints one line per detection ("file class score xmin ymin xmax ymax", pixels). A segmenter:
+writes the class map as a VOC-palette overlay and prints each class's share of the pixels.
   --out FILE.png   drawing of a single --image
   --out-dir DIR    one <name>.png drawing per image
   --score S        keep detections scoring above S (default 0.3)
@@ -48,6 +52,29 @@ export const predictCommand: Command = {
     const outDir = stringOption(values, 'out-dir');
     if (out && images.length > 1) throw new UsageError('--out draws one image; use --out-dir for several');
     await initBackend(stringOption(values, 'backend') as Parameters<typeof initBackend>[0]);
+    const family = await readFile(join(modelDir, 'config.json'), 'utf8').then((t) => (JSON.parse(t) as { family?: string }).family, () => undefined);
+    const target = (i: number) => out ?? (outDir ? join(outDir, `${basename(images[i], extname(images[i]))}.png`) : undefined);
+    if (family === 'segmentation') {
+      const { model, config } = await loadSegmentation(modelDir);
+      try {
+        const classes = config.classes ?? Array.from({ length: config.numClasses }, (_, i) => `class${i}`);
+        const report = [];
+        for (let i = 0; i < images.length; i++) {
+          const [map] = model.predict([await readImage(images[i])], { size: config.imageSize });
+          const counts = new Array<number>(config.numClasses).fill(0);
+          for (const c of map.data) counts[c]++;
+          const fractions = Object.fromEntries(classes.map((c, k) => [c, counts[k] / map.data.length]));
+          report.push({ image: images[i], fractions });
+          const file = target(i);
+          if (file) await writeFile(file, await drawSegmentation(images[i], map));
+        }
+        if (values.json) io.stdout(JSON.stringify(report));
+        else for (const r of report) io.stdout(`${r.image} ${Object.entries(r.fractions).map(([c, f]) => `${c} ${(100 * f).toFixed(1)}%`).join(', ')}`);
+        return 0;
+      } finally {
+        model.dispose();
+      }
+    }
     const { model, config } = await loadSsd(modelDir);
     try {
       const classes = config.classes ?? Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`);
@@ -70,8 +97,8 @@ export const predictCommand: Command = {
         }
       }
       for (let i = 0; i < images.length; i++) {
-        const target = out ?? (outDir ? join(outDir, `${basename(images[i], extname(images[i]))}.png`) : undefined);
-        if (target) await writeFile(target, await drawDetections(images[i], detections[i], classes));
+        const file = target(i);
+        if (file) await writeFile(file, await drawDetections(images[i], detections[i], classes));
       }
       return 0;
     } finally {

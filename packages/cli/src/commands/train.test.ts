@@ -54,7 +54,7 @@ describe('det train → det eval --model → det predict (wasm, tiny run)', () =
 
   it('rejects unknown tasks and models with usage errors', async () => {
     const c = capture();
-    expect(await main(['train', '--data', data, '--out', join(root, 'x'), '--task', 'segmentation'], c.io)).toBe(2);
+    expect(await main(['train', '--data', data, '--out', join(root, 'x'), '--task', 'instance'], c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/not available/);
     expect(await main(['train', '--data', data, '--out', join(root, 'x'), '--model', 'yolo'], c.io)).toBe(2);
   });

@@ -8,8 +8,9 @@ import { loadVocDataset, VOC_CLASSES } from '@det/voc';
 import { parseCommandArgs, positiveInteger, stringOption } from '../args';
 import { type Command, UsageError } from '../command';
 import { detectRecords } from '../detect-images';
+import { trainSegmentation } from './train-segmentation';
 
-const usage = `Usage: det train --data VOC_ROOT --out DIR [--task detection] [--model ssd7|ssd300_vgg16] [--size 300]
+const usage = `Usage: det train --data VOC_ROOT --out DIR [--task detection|segmentation] [--model ssd7|ssd300_vgg16] [--size 300]
                  [--classes a,b,…] [--train-set train] [--val-set val] [--steps 2000] [--batch 16] [--lr 0.01]
                  [--momentum 0.9] [--weight-decay 5e-4] [--warmup 100] [--schedule multistep|cosine]
                  [--augment ssd|light] [--val-every 500] [--checkpoint-every 200] [--resume] [--seed 0]
@@ -19,7 +20,11 @@ Trains a detector on a VOC-layout dataset (Annotations/, JPEGImages/, ImageSets/
 validating VOC07 mAP@0.5 on --val-set. Writes DIR/model (config.json + model.safetensors, for det predict
 and det eval --model), DIR/checkpoints (atomic; --resume continues from the newest complete one with the
 optimizer state), DIR/loss.png and DIR/validation.png. Prints "mAP@0.5 (VOC07): <value>" at the end.
-  --task        detection (segmentation and instance are not available in this version)
+  --task        detection (default) or segmentation (instance is not available in this version)
+  segmentation: --model pspnet|fcn8s|fcn16s|fcn32s|fcn_resnet50|fcn_resnet101, --backbone resnet18…101 and
+                --output-stride 8|16 (pspnet), --batch-norm (fcn*: VGG16-BN, trains from scratch),
+                --classes (foreground; background is class 0); masks from
+                SegmentationClass/, ImageSets/Segmentation/<set>.txt; validation reports mIoU and pixel accuracy.
   --model       ssd7 (seed 000's small SSD, trains from scratch; default) or ssd300_vgg16
   --size        input side for ssd7 (default 300; ssd300_vgg16 is always 300)
   --augment     ssd: ssd.pytorch's SSDAugmentation (photometric, zoom-out, IoU crop, flip);
@@ -36,7 +41,7 @@ function numberOption(text: string | undefined, option: string, fallback: number
 /** `det train`: detector training with validation, checkpoints and plots. */
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a detector (SSD7 / SSD300) on a VOC-layout dataset',
+  summary: 'train a detector (SSD7 / SSD300) or a segmenter (FCN / PSPNet) on a VOC-layout dataset',
   usage,
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -62,12 +67,27 @@ export const trainCommand: Command = {
       seed: { type: 'string' },
       backend: { type: 'string' },
       'no-progress': { type: 'boolean' },
+      backbone: { type: 'string' },
+      'output-stride': { type: 'string' },
+      'batch-norm': { type: 'boolean' },
     });
     const task = stringOption(values, 'task') ?? 'detection';
-    if (task !== 'detection') throw new UsageError(`--task ${task} is not available in this version (detection only)`);
+    if (task !== 'detection' && task !== 'segmentation') throw new UsageError(`--task ${task} is not available in this version (detection, segmentation)`);
     const data = stringOption(values, 'data');
     const out = stringOption(values, 'out');
     if (!data || !out) throw new UsageError('--data and --out are needed');
+    if (task === 'segmentation') {
+      const steps = positiveInteger(stringOption(values, 'steps'), 'steps', 2000);
+      return trainSegmentation(values, io, {
+        data,
+        out,
+        steps,
+        batchSize: positiveInteger(stringOption(values, 'batch'), 'batch', 8),
+        lr: numberOption(stringOption(values, 'lr'), 'lr', 0.01),
+        warmup: numberOption(stringOption(values, 'warmup'), 'warmup', Math.min(100, Math.floor(steps / 10))),
+        seed: numberOption(stringOption(values, 'seed'), 'seed', 0),
+      });
+    }
     const arch = stringOption(values, 'model') ?? 'ssd7';
     if (arch !== 'ssd7' && arch !== 'ssd300_vgg16') throw new UsageError(`--model must be ssd7 or ssd300_vgg16, got '${arch}'`);
     const size = arch === 'ssd300_vgg16' ? 300 : positiveInteger(stringOption(values, 'size'), 'size', 300);
