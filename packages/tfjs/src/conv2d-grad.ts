@@ -101,13 +101,32 @@ function filterGradIm2col(
       [left, right],
     ]);
   }
+  // Strided: split the padded input into its sh·sw stride phases once ([sh·sw, Ci·N, Hq, Wq], one 4-D transpose), so
+  // every tap is a plain slice of one phase — wasm's StridedSlice computes each element's index (~30 ns each).
+  let phases: tf.Tensor4D | undefined;
+  let hq = 0;
+  let wq = 0;
+  if (sh > 1 || sw > 1) {
+    const [, , hp, wp] = xc.shape;
+    hq = Math.ceil(hp / sh);
+    wq = Math.ceil(wp / sw);
+    const even =
+      hq * sh === hp && wq * sw === wp
+        ? xc
+        : tf.pad(xc, [
+            [0, 0],
+            [0, 0],
+            [0, hq * sh - hp],
+            [0, wq * sw - wp],
+          ]);
+    phases = tf.reshape(tf.transpose(tf.reshape(even, [ci * n * hq, sh, wq, sw]), [1, 3, 0, 2]), [sh * sw, ci * n, hq, wq]);
+  }
   const taps: tf.Tensor[] = [];
   for (let a = 0; a < kh; a++) {
     for (let b = 0; b < kw; b++) {
-      const tap =
-        sh === 1 && sw === 1
-          ? tf.slice(xc, [0, 0, a * dh, b * dw], [ci, n, Ho, Wo])
-          : tf.stridedSlice(xc, [0, 0, a * dh, b * dw], [ci, n, a * dh + (Ho - 1) * sh + 1, b * dw + (Wo - 1) * sw + 1], [1, 1, sh, sw]);
+      const tap = phases
+        ? tf.slice(phases, [((a * dh) % sh) * sw + ((b * dw) % sw), 0, Math.floor((a * dh) / sh), Math.floor((b * dw) / sw)], [1, ci * n, Ho, Wo])
+        : tf.slice(xc, [0, 0, a * dh, b * dw], [ci, n, Ho, Wo]);
       taps.push(tf.reshape(tap, [ci, 1, m]));
     }
   }
@@ -175,6 +194,47 @@ function interleave(parts: tf.Tensor4D[], [n, u, v, c]: [number, number, number,
 }
 
 /**
+ * The filter with its taps reversed along kh and kw (`tf.reverse(filter, [0, 1])`): reversing both axes reverses the
+ * flat tap index a·kw + b, so it is kh·kw contiguous rows of [kh·kw, rest] in reverse order (see selectRows).
+ */
+export function flipTaps(filter: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, a, b] = filter.shape;
+  if (kh * kw === 1) return tf.clone(filter);
+  return selectRows(filter, Array.from({ length: kh * kw }, (_, i) => kh * kw - 1 - i), [kh, kw, a, b]);
+}
+
+/** The sub-filter of taps rows × cols ([rows.length, cols.length, ·, ·]) of `filter` [kh, kw, ·, ·]: row copies (see selectRows). */
+function gatherTaps(filter: tf.Tensor4D, rows: readonly number[], cols: readonly number[]): tf.Tensor4D {
+  const [, kw, a, b] = filter.shape;
+  return selectRows(
+    filter,
+    rows.flatMap((r) => cols.map((c) => r * kw + c)),
+    [rows.length, cols.length, a, b],
+  );
+}
+
+/**
+ * Rows `order` of `filter` viewed as [kh·kw, rest], reshaped to `shape`. On the wasm and cpu backends the rows are
+ * copied on the host (`TypedArray.set` of contiguous rows, ~1 ns per element): their GatherV2, Reverse and Slice
+ * kernels compute every element's index (15–30 ns each: ~0.5 s per step for ResNet-18's 3×3×512×512 filters).
+ * Elsewhere (GPU backends, where a read-back would stall) it is a gather.
+ */
+function selectRows(filter: tf.Tensor4D, order: readonly number[], shape: [number, number, number, number]): tf.Tensor4D {
+  const [kh, kw, a, b] = filter.shape;
+  const rowSize = a * b;
+  const backend = tf.getBackend();
+  if (backend !== 'wasm' && backend !== 'cpu') {
+    return tf.tidy(() => tf.reshape(tf.gather(tf.reshape(filter, [kh * kw, rowSize]), tf.tensor1d(order as number[], 'int32')), shape) as tf.Tensor4D);
+  }
+  const src = filter.dataSync() as Float32Array;
+  const out = new Float32Array(order.length * rowSize);
+  order.forEach((r, i) => {
+    out.set(src.subarray(r * rowSize, (r + 1) * rowSize), i * rowSize);
+  });
+  return tf.tensor4d(out, shape, filter.dtype as 'float32');
+}
+
+/**
  * Input gradient of an NHWC convolution from forward convolutions only (fast XNNPACK Conv2D on wasm, where
  * tfjs's Conv2DBackpropInput is a slow direct loop; no "dilation > 1" restriction). Stride 1: one convolution of
  * dy with the flipped, in/out-swapped filter at the same dilation. Stride s: s_h·s_w phase convolutions with
@@ -191,7 +251,7 @@ export function conv2dInputGrad(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     // Reversed taps, in/out swapped: [kh, kw, Co, Ci].
-    const flipped = tf.reverse(tf.transpose(filter, [0, 1, 3, 2]), [0, 1]) as tf.Tensor4D;
+    const flipped = flipTaps(tf.transpose(filter, [0, 1, 3, 2]) as tf.Tensor4D);
     return inputGradByPhases(dy, flipped, xShape, strides, dilations, padInfo, (t, f, pad, dil) => tf.conv2d(t, f, 1, pad, 'NHWC', dil));
   });
 }
@@ -215,7 +275,7 @@ export function inputGradByPhases(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, H, W, ci] = xShape;
-    const [kh, kw, f2, f3] = flipped.shape;
+    const [kh, kw] = flipped.shape;
     const [, Ho, Wo] = dy.shape;
     const u0h = Math.floor(padInfo.top / sh);
     const u0w = Math.floor(padInfo.left / sw);
@@ -231,15 +291,7 @@ export function inputGradByPhases(
           parts.push(tf.zeros([n, Uh, Uw, ci]));
           continue;
         }
-        const f =
-          ph.taps.length === kh && pw.taps.length === kw
-            ? flipped
-            : (tf.stridedSlice(
-                flipped,
-                [kh - 1 - ph.taps[0], kw - 1 - pw.taps[0], 0, 0],
-                [kh - ph.taps[ph.taps.length - 1], kw - pw.taps[pw.taps.length - 1], f2, f3],
-                [ph.taps.length > 1 ? ph.taps[0] - ph.taps[1] : 1, pw.taps.length > 1 ? pw.taps[0] - pw.taps[1] : 1, 1, 1],
-              ) as tf.Tensor4D);
+        const f = ph.taps.length === kh && pw.taps.length === kw ? flipped : gatherTaps(flipped, ph.taps.map((a) => kh - 1 - a), pw.taps.map((b) => kw - 1 - b));
         parts.push(conv(input.t, f, input.pad, [ph.dilation, pw.dilation]));
       }
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inputGradByPhases, type Pair, pair } from './conv2d-grad';
+import { flipTaps, inputGradByPhases, type Pair, pair } from './conv2d-grad';
 import { leadingMean } from './reduce';
 
 /**
@@ -19,7 +19,7 @@ export function depthwiseInputGrad(
     const [kh, kw, c, m] = filter.shape;
     const [n, ho, wo] = dy.shape;
     const one = (dyq: tf.Tensor4D, fq: tf.Tensor4D) =>
-      inputGradByPhases(dyq, tf.reverse(fq, [0, 1]) as tf.Tensor4D, xShape, strides, dilations, padInfo, (t, f, pad, dil) =>
+      inputGradByPhases(dyq, flipTaps(fq), xShape, strides, dilations, padInfo, (t, f, pad, dil) =>
         tf.depthwiseConv2d(t, f, 1, pad, 'NHWC', dil),
       );
     if (m === 1) return one(dy, filter);
