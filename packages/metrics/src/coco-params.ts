@@ -33,7 +33,12 @@ export const COCO_MAX_DETS: readonly number[] = [1, 10, 100];
 /** Value of precision/recall entries (and of `stats`) that are undefined: no ground truth to score. */
 export const COCO_UNDEFINED = -1;
 
+/** What is compared: boxes (`'bbox'`, the default) or masks (`'segm'`), as pycocotools' `iouType`. */
+export type CocoIouType = 'bbox' | 'segm';
+
 export interface CocoEvalOptions {
+  /** `'bbox'` (default): IoU of boxes; `'segm'`: IoU of masks (RLEs), pycocotools' `iouType='segm'`. */
+  iouType?: CocoIouType;
   /** IoU thresholds, each in [0, 1] (default .50:.05:.95). A match needs IoU ≥ threshold. */
   iouThresholds?: ArrayLike<number>;
   /** Recall points where precision is read, ascending in [0, 1] (default 0:.01:1, 101 points). */
@@ -51,6 +56,7 @@ export function allRangeIndex(areaRanges: readonly AreaRange[]): number {
 
 /** Checked, normalised parameters of one evaluation. */
 export interface CocoParams {
+  iouType: CocoIouType;
   iouThresholds: Float64Array;
   recallThresholds: Float64Array;
   maxDets: number[];
@@ -58,6 +64,8 @@ export interface CocoParams {
 }
 
 export function cocoParams(options: CocoEvalOptions = {}): CocoParams {
+  const iouType = options.iouType ?? 'bbox';
+  if (iouType !== 'bbox' && iouType !== 'segm') throw new InvalidConfigError("iouType must be 'bbox' or 'segm'", { field: 'iouType', received: iouType });
   const iouThresholds = Float64Array.from(options.iouThresholds ?? COCO_IOU_THRESHOLDS);
   const recallThresholds = Float64Array.from(options.recallThresholds ?? COCO_RECALL_THRESHOLDS);
   const maxDets = [...(options.maxDets ?? COCO_MAX_DETS)];
@@ -77,5 +85,5 @@ export function cocoParams(options: CocoEvalOptions = {}): CocoParams {
     }
   });
   if (areaRanges.length === 0) throw new InvalidConfigError('at least one area range is needed', { field: 'areaRanges' });
-  return { iouThresholds, recallThresholds, maxDets, areaRanges };
+  return { iouType, iouThresholds, recallThresholds, maxDets, areaRanges };
 }

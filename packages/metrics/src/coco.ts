@@ -1,11 +1,16 @@
 import { intersectionArea, iouFromAreas } from '@det/boxes';
 import { type ClassNames, InvalidBoxError, InvalidLabelError, NotFiniteError, ShapeMismatchError } from '@det/core';
-import { allRangeIndex, type CocoEvalOptions, type CocoParams, cocoParams } from './coco-params';
+import { allRangeIndex, type CocoEvalOptions, type CocoIouType, type CocoParams, cocoParams } from './coco-params';
 import { type CocoResult, summarizeCoco } from './coco-summary';
+import { extentsOverlap, type RleExtents, rleExtents, rlePairIou } from './mask-iou';
+import { checkRle, type Rle, rleArea } from './rle';
 
 /**
  * COCO evaluation input as flat typed arrays: every ground-truth object and every detection with its
- * image and category index. Boxes are COCO's `[x, y, w, h]`, pixels, continuous coordinates.
+ * image and category index. Boxes are COCO's `[x, y, w, h]`, pixels, continuous coordinates; masks are
+ * {@link Rle}s (pycocotools' run-length encoding), all masks of one image of one size.
+ * `boxes` are what `iouType: 'bbox'` (the default) compares and `masks` what `iouType: 'segm'`
+ * compares; only those of the chosen type are needed (and read).
  * Order matters as in pycocotools: within an (image, category) pair, objects and detections keep
  * their order here (detections with equal scores keep it); images are evaluated in index order.
  */
@@ -18,11 +23,13 @@ export interface CocoArrays {
     image: Int32Array;
     /** [G] category index in [0, categoryNames.length). */
     category: Int32Array;
-    /** [G*4] `[x, y, w, h]`. */
-    boxes: Float64Array | Float32Array;
+    /** [G*4] `[x, y, w, h]` (iouType 'bbox'). */
+    boxes?: Float64Array | Float32Array;
+    /** [G] masks (iouType 'segm'). */
+    masks?: readonly Rle[];
     /** [G] area used for the area ranges (COCO: the annotation's `area`, the segment's area). */
     area: Float64Array | Float32Array;
-    /** [G] 1 = crowd region: IoU = intersection / detection area, matched any number of times, ignored. */
+    /** [G] 1 = crowd region: IoU = intersection / detection area (boxes or pixels), matched any number of times, ignored. */
     iscrowd: Uint8Array;
     /** [G] optional: 1 = ignored (matches are neither TP nor FP, not counted in recall), matched once. */
     ignore?: Uint8Array;
@@ -30,9 +37,13 @@ export interface CocoArrays {
   dt: {
     image: Int32Array;
     category: Int32Array;
-    /** [D*4] `[x, y, w, h]`; the detection's area for the area ranges is w·h. */
-    boxes: Float64Array | Float32Array;
+    /** [D*4] `[x, y, w, h]` (iouType 'bbox'). */
+    boxes?: Float64Array | Float32Array;
+    /** [D] masks (iouType 'segm'). */
+    masks?: readonly Rle[];
     scores: Float64Array | Float32Array;
+    /** [D] optional: the detection's area for the area ranges. Default: w·h of its box ('bbox'), its mask's pixel count ('segm'). */
+    area?: Float64Array | Float32Array;
   };
 }
 
@@ -47,24 +58,30 @@ function groupByKey(keys: Int32Array, numKeys: number): { offsets: Int32Array; o
   return { offsets, order };
 }
 
-function checkArrays(input: CocoArrays): void {
+function checkArrays(input: CocoArrays, iouType: CocoIouType): void {
   const K = input.categoryNames.length;
   const N = input.numImages;
   for (const [part, p] of [['gt', input.gt], ['dt', input.dt]] as const) {
     const n = p.image.length;
-    const lengths: [string, number, number][] = [['category', p.category.length, n], ['boxes', p.boxes.length, 4 * n]];
+    const lengths: [string, number | undefined, number][] = [['category', p.category.length, n]];
+    if (iouType === 'bbox') lengths.push(['boxes', p.boxes?.length, 4 * n]);
+    else lengths.push(['masks', p.masks?.length, n]);
     if (part === 'gt') {
       lengths.push(['area', input.gt.area.length, n], ['iscrowd', input.gt.iscrowd.length, n]);
       if (input.gt.ignore) lengths.push(['ignore', input.gt.ignore.length, n]);
-    } else lengths.push(['scores', input.dt.scores.length, n]);
+    } else {
+      lengths.push(['scores', input.dt.scores.length, n]);
+      if (input.dt.area) lengths.push(['area', input.dt.area.length, n]);
+    }
     for (const [field, got, want] of lengths) {
+      if (got === undefined) throw new ShapeMismatchError(`${part}.${field} is needed for iouType '${iouType}'`, { field: `${part}.${field}`, expected: `${want} entries` });
       if (got !== want) throw new ShapeMismatchError(`${part}.${field} has ${got} entries`, { field: `${part}.${field}`, expected: `${want} entries` });
     }
     for (let i = 0; i < n; i++) {
       if (!(p.image[i] >= 0 && p.image[i] < N)) throw new InvalidLabelError('image index out of range', { field: `${part}.image`, index: i, expected: `[0, ${N - 1}]`, received: p.image[i] });
       if (!(p.category[i] >= 0 && p.category[i] < K)) throw new InvalidLabelError('category index out of range', { field: `${part}.category`, index: i, expected: `[0, ${K - 1}]`, received: p.category[i] });
       const b = p.boxes;
-      if (!(Number.isFinite(b[4 * i]) && Number.isFinite(b[4 * i + 1]) && Number.isFinite(b[4 * i + 2]) && Number.isFinite(b[4 * i + 3]))) {
+      if (iouType === 'bbox' && b && !(Number.isFinite(b[4 * i]) && Number.isFinite(b[4 * i + 1]) && Number.isFinite(b[4 * i + 2]) && Number.isFinite(b[4 * i + 3]))) {
         throw new InvalidBoxError('box is not finite', { field: `${part}.boxes`, index: i, received: Array.from(b.subarray(4 * i, 4 * i + 4)) });
       }
     }
@@ -72,20 +89,55 @@ function checkArrays(input: CocoArrays): void {
   for (let i = 0; i < input.dt.scores.length; i++) {
     if (!Number.isFinite(input.dt.scores[i])) throw new NotFiniteError('score is not finite', { field: 'dt.scores', index: i, received: input.dt.scores[i] });
   }
-  for (let i = 0; i < input.gt.area.length; i++) {
-    if (Number.isNaN(input.gt.area[i])) throw new NotFiniteError('area is NaN', { field: 'gt.area', index: i });
+  for (const [part, area] of [['gt', input.gt.area], ['dt', input.dt.area]] as const) {
+    for (let i = 0; area && i < area.length; i++) {
+      if (Number.isNaN(area[i])) throw new NotFiniteError('area is NaN', { field: `${part}.area`, index: i });
+    }
+  }
+  if (iouType === 'segm') checkMaskSizes(input);
+}
+
+/** Every mask is a valid RLE, and all masks of an image (ground truth and detections) have one size. */
+function checkMaskSizes(input: CocoArrays): void {
+  const size = new Int32Array(2 * input.numImages).fill(-1);
+  const first: string[] = [];
+  for (const part of ['gt', 'dt'] as const) {
+    const { image, masks } = input[part];
+    (masks as readonly Rle[]).forEach((r, i) => {
+      checkRle(r, { field: `${part}.masks`, index: i });
+      const im = image[i];
+      if (size[2 * im] === -1) {
+        size[2 * im] = r.height;
+        size[2 * im + 1] = r.width;
+        first[im] = `${part}.masks[${i}]`;
+      } else if (size[2 * im] !== r.height || size[2 * im + 1] !== r.width) {
+        throw new ShapeMismatchError(`mask size differs from the other masks of image ${im}`, { field: `${part}.masks`, index: i, expected: `[${size[2 * im]}, ${size[2 * im + 1]}] as ${first[im]}`, received: [r.height, r.width] });
+      }
+    });
   }
 }
 
+/** The detections' areas for the area ranges: given, or w·h of the box ('bbox'), or the mask's pixel count ('segm'). */
+function detectionAreas(dt: CocoArrays['dt'], iouType: CocoIouType): Float64Array {
+  if (dt.area) return Float64Array.from(dt.area);
+  const D = dt.scores.length;
+  const area = new Float64Array(D);
+  if (iouType === 'segm') for (let d = 0; d < D; d++) area[d] = rleArea((dt.masks as readonly Rle[])[d]);
+  else for (let d = 0; d < D; d++) area[d] = (dt.boxes as Float64Array)[4 * d + 2] * (dt.boxes as Float64Array)[4 * d + 3];
+  return area;
+}
+
 /**
- * COCO box AP/AR with pycocotools `COCOeval` semantics (`iouType='bbox'`: evaluate, accumulate,
- * summarize) on {@link CocoArrays}. Per image and category:
+ * COCO box or mask AP/AR with pycocotools `COCOeval` semantics (`iouType='bbox'` or `'segm'`: evaluate,
+ * accumulate, summarize) on {@link CocoArrays}. Per image and category:
  * - detections by decreasing score (stable), at most the largest maxDets;
- * - IoU from @det/boxes' intersection (crowd objects: intersection / detection area);
+ * - IoU: 'bbox' from @det/boxes' intersection, 'segm' from the RLEs' pixel counts as pycocotools'
+ *   `maskUtils.iou` (crowd objects: intersection / detection area);
  * - per area range, objects that are crowd, flagged `ignore`, or whose `area` lies outside the range are
  *   ignored and sorted last (stable); per IoU threshold, each detection in score order takes the
  *   unmatched object (crowd: any) with the largest IoU ≥ threshold, preferring non-ignored ones;
- *   detections matched to ignored objects, and unmatched ones whose w·h lies outside the range, are ignored.
+ *   detections matched to ignored objects, and unmatched ones whose area (`dt.area`, default w·h of the
+ *   box for 'bbox', pixel count of the mask for 'segm') lies outside the range, are ignored.
  * Per category, area range and maxDets: detections of all images by decreasing score (stable, image
  * order), precision/recall accumulated, precision made non-increasing from the right and read at the
  * recall points with `searchsorted(side='left')` (0 past the last recall); −1 where a category has no
@@ -93,7 +145,8 @@ function checkArrays(input: CocoArrays): void {
  */
 export function evaluateCocoArrays(input: CocoArrays, options: CocoEvalOptions = {}): CocoResult {
   const params = cocoParams(options);
-  checkArrays(input);
+  const segm = params.iouType === 'segm';
+  checkArrays(input, params.iouType);
   const { iouThresholds: iouThrs, recallThresholds: recThrs, maxDets, areaRanges } = params;
   const T = iouThrs.length;
   const R = recThrs.length;
@@ -108,6 +161,13 @@ export function evaluateCocoArrays(input: CocoArrays, options: CocoEvalOptions =
   const allIndex = allRangeIndex(areaRanges);
 
   const { gt, dt } = input;
+  const dtArea = detectionAreas(dt, params.iouType);
+  const gtBoxes = gt.boxes as Float64Array;
+  const dtBoxes = dt.boxes as Float64Array;
+  const gtMasks = gt.masks as readonly Rle[];
+  const dtMasks = dt.masks as readonly Rle[];
+  const gtExtents: RleExtents | undefined = segm ? rleExtents(gtMasks) : undefined;
+  const dtExtents: RleExtents | undefined = segm ? rleExtents(dtMasks) : undefined;
   const gtKey = new Int32Array(gt.image.length);
   for (let g = 0; g < gtKey.length; g++) gtKey[g] = gt.category[g] * N + gt.image[g];
   const dtKey = new Int32Array(dt.image.length);
@@ -155,8 +215,7 @@ export function evaluateCocoArrays(input: CocoArrays, options: CocoEvalOptions =
         for (let a = 0; a < A; a++) {
           const { min, max } = areaRanges[a];
           for (let j = 0; j < D; j++) {
-            const d = cellDt[j];
-            const area = dt.boxes[4 * d + 2] * dt.boxes[4 * d + 3];
+            const area = dtArea[cellDt[j]];
             const st = area < min || area > max ? 0 : 2;
             for (let t = 0; t < T; t++) status[(a * T + t) * cap + n + j] = st;
           }
@@ -165,21 +224,33 @@ export function evaluateCocoArrays(input: CocoArrays, options: CocoEvalOptions =
         continue;
       }
       if (ious.length < D * G) ious = new Float64Array(2 * D * G);
-      for (let j = 0; j < D; j++) {
-        const d = cellDt[j];
-        const dx = dt.boxes[4 * d];
-        const dy = dt.boxes[4 * d + 1];
-        const dw = dt.boxes[4 * d + 2];
-        const dh = dt.boxes[4 * d + 3];
-        const da = dw * dh;
-        for (let q = 0; q < G; q++) {
-          const g = gtCells.order[g0 + q];
-          const gx = gt.boxes[4 * g];
-          const gy = gt.boxes[4 * g + 1];
-          const gw = gt.boxes[4 * g + 2];
-          const gh = gt.boxes[4 * g + 3];
-          const inter = intersectionArea(dx, dy, dx + dw, dy + dh, gx, gy, gx + gw, gy + gh);
-          ious[j * G + q] = inter <= 0 ? 0 : gt.iscrowd[g] ? inter / da : iouFromAreas(inter, da, gw * gh);
+      if (segm) {
+        const de = dtExtents as RleExtents;
+        const ge = gtExtents as RleExtents;
+        for (let j = 0; j < D; j++) {
+          const d = cellDt[j];
+          for (let q = 0; q < G; q++) {
+            const g = gtCells.order[g0 + q];
+            ious[j * G + q] = extentsOverlap(de.boxes, d, ge.boxes, g) ? rlePairIou(dtMasks[d].counts, gtMasks[g].counts, gt.iscrowd[g] !== 0, de.areas[d]) : 0;
+          }
+        }
+      } else {
+        for (let j = 0; j < D; j++) {
+          const d = cellDt[j];
+          const dx = dtBoxes[4 * d];
+          const dy = dtBoxes[4 * d + 1];
+          const dw = dtBoxes[4 * d + 2];
+          const dh = dtBoxes[4 * d + 3];
+          const da = dw * dh;
+          for (let q = 0; q < G; q++) {
+            const g = gtCells.order[g0 + q];
+            const gx = gtBoxes[4 * g];
+            const gy = gtBoxes[4 * g + 1];
+            const gw = gtBoxes[4 * g + 2];
+            const gh = gtBoxes[4 * g + 3];
+            const inter = intersectionArea(dx, dy, dx + dw, dy + dh, gx, gy, gx + gw, gy + gh);
+            ious[j * G + q] = inter <= 0 ? 0 : gt.iscrowd[g] ? inter / da : iouFromAreas(inter, da, gw * gh);
+          }
         }
       }
       if (gtOrder.length < G) {
@@ -226,8 +297,7 @@ export function evaluateCocoArrays(input: CocoArrays, options: CocoEvalOptions =
               m = s;
             }
             if (m === -1) {
-              const d = cellDt[j];
-              const area = dt.boxes[4 * d + 2] * dt.boxes[4 * d + 3];
+              const area = dtArea[cellDt[j]];
               status[row + j] = area < min || area > max ? 0 : 2;
             } else {
               gtTaken[m] = 1;
