@@ -58,7 +58,7 @@ export function conv2dFilterGrad(
     const [, Ho, Wo] = dy.shape;
     const bottom = Math.max(0, (kh - 1) * dilations[0] + (Ho - 1) * strides[0] + 1 - H - padInfo.top);
     const right = Math.max(0, (kw - 1) * dilations[1] + (Wo - 1) * strides[1] + 1 - W - padInfo.left);
-    if (ci <= IM2COL_MAX_CHANNELS) return filterGradIm2col(x, dy, filterShape, strides, dilations, [padInfo.top, bottom, padInfo.left, right]);
+    if (ci <= IM2COL_MAX_CHANNELS && kh * kw <= IM2COL_MAX_TAPS) return filterGradIm2col(x, dy, filterShape, strides, dilations, [padInfo.top, bottom, padInfo.left, right]);
     const xt = tf.transpose(x, [3, 1, 2, 0]);
     const dyt = tf.transpose(dy, [1, 2, 0, 3]);
     const pad: Pad4 = [
@@ -77,9 +77,11 @@ export function conv2dFilterGrad(
 /**
  * Below this many input channels the filter gradient is an im2col matmul: [Ci·kh·kw, M] × [M, Co] with
  * M = N·Ho·Wo. The transposed-convolution form has only Ci "images" then and runs ~3× slower on wasm
- * (measured for an RGB first layer: 3 → 32 channels, 8×128×128).
+ * (measured for an RGB first layer: 3 → 32 channels, 8×128×128). It takes one slice per tap, so large kernels (FCN's
+ * 16×16 stride-8 upsampling: 256 taps of a few thousand values, 0.2 s of op overhead) use the convolution instead.
  */
 const IM2COL_MAX_CHANNELS = 8;
+const IM2COL_MAX_TAPS = 49;
 
 function filterGradIm2col(
   x: tf.Tensor4D,
