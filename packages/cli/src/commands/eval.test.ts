@@ -101,6 +101,20 @@ describe('det eval --format coco', () => {
     expect(report.mAP).toBeCloseTo(c.coco.stats[0], 6);
     for (const [cls, ap] of Object.entries(c.coco.per_class_ap)) expect(report.perClass[cls].ap).toBeCloseTo(ap, 6);
   });
+  it('--iou-type segm scores masks as pycocotools does (fixture from packages/metrics)', async () => {
+    const segm = JSON.parse(readFileSync(new URL('../../../metrics/src/fixtures/segm-reference.json', import.meta.url), 'utf8'));
+    const ref = segm.coco.find((r: { name: string }) => r.name === 'segm');
+    writeFileSync(join(root, 'segm-gt.json'), JSON.stringify(segm.coco_data.segm.gt));
+    writeFileSync(join(root, 'segm-results.json'), JSON.stringify(segm.coco_data.segm.results));
+    const { io, out } = capture();
+    const args = ['eval', '--format', 'coco', '--annotations', join(root, 'segm-gt.json'), '--detections', join(root, 'segm-results.json'), '--json'];
+    expect(await main([...args, '--iou-type', 'segm'], io)).toBe(0);
+    const report = JSON.parse(out.join(''));
+    expect(report.metric).toBe('coco-segm');
+    report.stats.forEach((v: number, i: number) => expect(v).toBeCloseTo(ref.stats[i], 6));
+    const bad = capture();
+    expect(await main([...args, '--iou-type', 'keypoints'], bad.io)).toBe(2);
+  });
   it('reports invalid JSON with the file name', async () => {
     writeFileSync(join(root, 'broken.json'), '{');
     const { io, err } = capture();

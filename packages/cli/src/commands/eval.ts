@@ -14,13 +14,14 @@ import { initBackend } from '@det/tfjs';
 const usage = `Usage:
   det eval --format voc --annotations DIR --image-set FILE --detections DIR [--metric voc07|voc12] [--json]
            [--classes a,b,…] [--iou 0.5] [--plot pr.png|pr.svg]
-  det eval --format coco --annotations gt.json --detections results.json [--json]
+  det eval --format coco --annotations gt.json --detections results.json [--iou-type bbox|segm] [--json]
   det eval --model DIR --data VOC_ROOT [--set val] [--metric voc07|voc12] [--json] [--plot pr.png] [--backend wasm|cpu]
 
 VOC: DIR holds Annotations/<id>.xml; the detections DIR holds devkit result files, one per class, named
 …_<class>.txt (e.g. comp4_det_test_car.txt) with lines "image_id score xmin ymin xmax ymax".
 Classes default to the 20 VOC classes. --model runs a detector folder written by det train over the images of
-VOC_ROOT/ImageSets/Main/<set>.txt (the classes come from the model). COCO: ground-truth and results JSON as pycocotools reads them.
+VOC_ROOT/ImageSets/Main/<set>.txt (the classes come from the model). COCO: ground-truth and results JSON as pycocotools reads them;
+--iou-type segm scores masks (results carry 'segmentation' RLEs, ground truth polygons or RLEs).
 --json prints { metric, mAP, perClass: { <class>: { ap, npos } } } (and stats for coco).`;
 
 interface Report {
@@ -133,12 +134,14 @@ async function evalCoco(values: OptionValues, io: CommandIO): Promise<number> {
   if (!annotations || !detections) throw new UsageError('coco needs --annotations gt.json and --detections results.json');
   const gt = (await readJson(annotations, 'ground truth')) as CocoGtJson;
   const results = (await readJson(detections, 'results')) as CocoResultsJson;
-  const result = evaluateCocoJson(gt, results);
+  const iouType = stringOption(values, 'iou-type') ?? 'bbox';
+  if (iouType !== 'bbox' && iouType !== 'segm') throw new UsageError(`--iou-type must be bbox or segm, got '${iouType}'`);
+  const result = evaluateCocoJson(gt, results, { iouType });
   const npos = new Map<string, number>();
   const catName = new Map(gt.categories.map((c) => [c.id, c.name]));
   for (const a of gt.annotations) if (!a.iscrowd) npos.set(catName.get(a.category_id) ?? '', (npos.get(catName.get(a.category_id) ?? '') ?? 0) + 1);
   const report: Report = {
-    metric: 'coco',
+    metric: iouType === 'segm' ? 'coco-segm' : 'coco',
     mAP: result.stats[0],
     perClass: Object.fromEntries(result.perClass.map((c) => [c.className, { ap: c.ap, npos: npos.get(c.className) ?? 0 }])),
     stats: result.stats,
@@ -162,6 +165,7 @@ export const evalCommand: Command = {
       metric: { type: 'string' },
       classes: { type: 'string' },
       iou: { type: 'string' },
+      'iou-type': { type: 'string' },
       plot: { type: 'string' },
       json: { type: 'boolean' },
       model: { type: 'string' },
