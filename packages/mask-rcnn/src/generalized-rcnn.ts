@@ -6,7 +6,8 @@ import type { ImageList } from './image-list';
 import { imageSizes, type RcnnImages } from './images';
 import { ROI_HEADS_CHILDREN, type RoIHeads } from './roi-heads';
 import type { RegionProposalNetwork } from './rpn';
-import type { GeneralizedRCNNTransform, PostprocessOptions, RcnnDetections } from './transform';
+import { type RcnnLossOptions, type RcnnLossOutput, rcnnLoss } from './rcnn-loss';
+import type { GeneralizedRCNNTransform, PostprocessOptions, RcnnDetections, RcnnTarget } from './transform';
 
 /** A backbone for the R-CNN models: NHWC images → named feature maps (or one map, named '0'), `outChannels` each. */
 export type RcnnBackbone = Module<[tf.Tensor], FeatureDict | tf.Tensor4D> & { readonly outChannels: number };
@@ -66,14 +67,14 @@ export abstract class GeneralizedRCNN extends Module<[RcnnImages, DetectOptions?
   /**
    * Detections for `images` (RGB floats in [0, 1]; see {@link RcnnImages}) in evaluation mode: per image boxes `xyxy`
    * in its original pixels, scores, labels (1 … numClasses − 1) and, for Mask R-CNN, masks at the image's size.
-   * Leaves no tensor behind. Training losses are not computed here.
+   * Leaves no tensor behind. Training losses are {@link GeneralizedRCNN.loss}'s.
    */
   forward(images: RcnnImages, { training, ...post }: DetectOptions = {}): RcnnDetections[] {
     const previous = this.training;
     if (training !== undefined && training !== previous) this.train(training);
     try {
       if (this.training) {
-        throw new InvalidConfigError(`${this.typeName()}.forward gives detections in evaluation mode: call model.eval() or pass { training: false }`, {
+        throw new InvalidConfigError(`${this.typeName()}.forward gives detections in evaluation mode: call model.eval() or pass { training: false } (training losses: model.loss(images, targets))`, {
           field: 'training',
           expected: 'false',
           received: true,
@@ -88,6 +89,32 @@ export abstract class GeneralizedRCNN extends Module<[RcnnImages, DetectOptions?
       }
     } finally {
       if (this.training !== previous) this.train(previous);
+    }
+  }
+
+  /**
+   * Training losses (torchvision's `forward(images, targets)` in training mode): `{ loss, parts }` with `parts`
+   * torchvision's dict — `loss_classifier`, `loss_box_reg`, `loss_mask` (Mask R-CNN), `loss_objectness`,
+   * `loss_rpn_box_reg` — and `loss` their sum: @det/train's `LossOutput`, e.g.
+   * `train({ model, loss: (b) => model.loss(b.images, b.targets) })`.
+   * - `images` as for {@link GeneralizedRCNN.forward} (RGB in [0, 1], sizes may differ); `targets` one per image:
+   *   `boxes` [G*4] `xyxy` pixels of the original image (x2 > x1, y2 > y1), `labels` Int32 [G] in 1 … numClasses − 1,
+   *   and for Mask R-CNN `masks`: G Uint8Array [H*W] (row-major, original size, 1 inside the object). G = 0 is allowed.
+   * Steps: transform (resize images and targets, pad), backbone, RPN head → proposals (training top-n, computed on the
+   * host, so detached) and `rpnTargets` + `rpnLoss` on all anchors; `selectTrainingSamples` (gt boxes appended) →
+   * box branch → `fastrcnnLoss`; mask branch on the positive samples → `maskrcnnLoss` against `projectMasksOnBoxes`.
+   * Runs in training mode (switched on for the call when the model is in evaluation mode, then restored). Gradients
+   * reach every trainable parameter used; call it inside `tf.variableGrads` (or @det/train's loop) to train. Returns
+   * new scalars and leaves no other tensor behind. Throws ShapeMismatchError / InvalidBoxError / InvalidLabelError
+   * naming the image and object for malformed targets.
+   */
+  loss(images: RcnnImages, targets: readonly RcnnTarget[], options: RcnnLossOptions = {}): RcnnLossOutput {
+    const previous = this.training;
+    if (!previous) this.train(true);
+    try {
+      return rcnnLoss(this, images, targets, options);
+    } finally {
+      if (!previous) this.train(false);
     }
   }
 

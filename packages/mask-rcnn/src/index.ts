@@ -29,6 +29,7 @@ export { expandBoxes, pasteMasksInImage, thresholdMasks } from './paste-masks';
 export { inferScale, MultiScaleRoIAlign, type MultiScaleRoIAlignOptions } from './poolers';
 export { DETECTION_MIN_SIZE, RoIHeads, type RoIDetections, type RoIHeadsOptions } from './roi-heads';
 export { type Proposals, RegionProposalNetwork, type RegionProposalNetworkOptions, RPN_MIN_SIZE, type RpnHeadOutputs, type TrainTest } from './rpn';
+export { checkRcnnTargets, type RcnnLossOptions, type RcnnLossOutput, type RcnnLossParts, rcnnLoss } from './rcnn-loss';
 export { RPNHead } from './rpn-head';
 export {
   GeneralizedRCNNTransform,
@@ -41,3 +42,4 @@ export {
   resizeBoxes,
 } from './transform';
 export * from './training';
+export { type InstanceIndexMask, type InstanceTargetsOptions, instanceTargetsFromVoc, type VocObjects } from './voc-targets';
