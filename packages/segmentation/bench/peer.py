@@ -1,7 +1,8 @@
 """Peer for packages/segmentation/bench/run.mjs: the same PSPNet-ResNet50 (output stride 8, bins 1/2/3/6, aux head)
 in PyTorch 1.13 CPU, 1 thread.
 
-Usage: peer.py forward REPS INPUT_FILE (batch 1, 224×224, eval)  |  peer.py train REPS INPUT_FILE (batch 2, training step)
+Usage: peer.py forward|train REPS INPUT_FILE [BATCH] (forward: eval, default batch 1; train: one training step, default
+batch 2; 224×224)
 Prints JSON: median wall ms, CPU ms, peak RSS MiB.
 """
 import json
@@ -51,7 +52,7 @@ class PSPNet(nn.Module):
 
 
 mode, reps, path = sys.argv[1], int(sys.argv[2]), sys.argv[3]
-batch = 1 if mode == "forward" else 2
+batch = int(sys.argv[4]) if len(sys.argv) > 4 else (1 if mode == "forward" else 2)
 x = torch.from_numpy(np.fromfile(path, dtype=np.float32).reshape(batch, 224, 224, 3)).permute(0, 3, 1, 2).contiguous()
 model = PSPNet()
 if mode == "forward":

@@ -1,6 +1,7 @@
 // PSPNet-ResNet50 (output stride 8) on tfjs wasm vs the same network in PyTorch CPU (bench/peer.py), 1 thread each,
 // same inputs, same run: forward at 224×224 (batch 1, eval) and one training step (batch 2: forward, cross entropy
-// + 0.4 × aux, backward). Run `pnpm build` first.   node bench/run.mjs [reps=3]
+// + 0.4 × aux, backward), then peak memory of a training step per batch size (1, 2, 4; one step each).
+// Run `pnpm build` first.   node bench/run.mjs [reps=3]
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,10 @@ import { machine, ms, printTable, rng, runPeer } from '../../../scripts/bench/ha
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
-async function engine(kind, reps, file) {
+async function engine(kind, reps, file, batch) {
   const { initBackend, tf } = await import('@det/tfjs');
   const { pspnet, pixelCrossEntropy, PSPNET_AUX_WEIGHT } = await import('@det/segmentation');
   await initBackend('wasm');
-  const batch = kind === 'forward' ? 1 : 2;
   const data = readFileSync(file);
   const x = tf.tensor4d(new Float32Array(data.buffer, data.byteOffset, data.byteLength / 4), [batch, 224, 224, 3]);
   const model = pspnet({ numClasses: 21 });
@@ -52,7 +52,7 @@ async function engine(kind, reps, file) {
 
 const argv = process.argv.slice(2);
 if (argv[0] === '--engine') {
-  console.log(JSON.stringify(await engine(argv[1], Number(argv[2]), argv[3])));
+  console.log(JSON.stringify(await engine(argv[1], Number(argv[2]), argv[3], Number(argv[4]))));
   process.exit(0);
 }
 const reps = Number(argv[0] ?? 3);
@@ -60,20 +60,25 @@ const dir = mkdtempSync(join(tmpdir(), 'det-seg-bench-'));
 const self = fileURLToPath(import.meta.url);
 const peer = fileURLToPath(new URL('./peer.py', import.meta.url));
 console.log(`PSPNet-ResNet50 (output stride 8) on tfjs wasm vs PyTorch CPU, 1 thread each; ${machine()}; ${new Date().toISOString().slice(0, 10)}\n`);
+function measure(kind, batch, repeats) {
+  const random = rng(batch);
+  const file = join(dir, `${kind}-${batch}.f32`);
+  writeFileSync(file, Float32Array.from({ length: batch * 224 * 224 * 3 }, () => random() * 2 - 1));
+  const run = spawnSync(process.execPath, [self, '--engine', kind, String(repeats), file, String(batch)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const last = run.stdout.trim().split('\n').pop();
+  const ours = run.status === 0 && last?.startsWith('{') ? JSON.parse(last) : { error: run.stderr.split('\n').filter((l) => /Error|memory/i.test(l)).slice(0, 2).join(' ') || `exit ${run.status}` };
+  if (ours.error) console.log(`${kind} batch ${batch}: wasm failed: ${ours.error}`);
+  const theirs = runPeer(peer, [kind, String(repeats), file, String(batch)]);
+  if (!theirs.ok) console.log(`${kind} batch ${batch}: PyTorch peer not run: ${theirs.reason}`);
+  return { ours, theirs };
+}
+
 const rows = [];
 for (const [name, kind, batch] of [
   ['forward, batch 1, 224×224', 'forward', 1],
   ['training step, batch 2, 224×224', 'train', 2],
 ]) {
-  const random = rng(batch);
-  const file = join(dir, `${kind}.f32`);
-  writeFileSync(file, Float32Array.from({ length: batch * 224 * 224 * 3 }, () => random() * 2 - 1));
-  const run = spawnSync(process.execPath, [self, '--engine', kind, String(reps), file], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const last = run.stdout.trim().split('\n').pop();
-  const ours = run.status === 0 && last?.startsWith('{') ? JSON.parse(last) : { error: run.stderr.trim().split('\n').slice(-2).join(' ') };
-  if (ours.error) console.log(`${name}: wasm failed: ${ours.error}`);
-  const theirs = runPeer(peer, [kind, String(reps), file]);
-  if (!theirs.ok) console.log(`${name}: PyTorch peer not run: ${theirs.reason}`);
+  const { ours, theirs } = measure(kind, batch, reps);
   rows.push([
     name,
     ms(ours.wall),
@@ -86,4 +91,12 @@ for (const [name, kind, batch] of [
   ]);
 }
 printTable(['case', 'tfjs wasm (ms)', 'PyTorch (ms)', 'ratio', 'wasm heap (MiB)', 'wasm peak RSS (MiB)', 'PyTorch peak RSS (MiB)', 'tensors leaked/step'], rows);
+
+console.log('\nPeak memory of one training step (224×224) per batch size:\n');
+const memory = [];
+for (const batch of [1, 2, 4]) {
+  const { ours, theirs } = measure('train', batch, 1);
+  memory.push([String(batch), ms(ours.wall), ours.heapMiB?.toFixed(0) ?? '—', ours.rssMiB?.toFixed(0) ?? '—', theirs.ok ? ms(theirs.wall) : 'not run', theirs.ok ? theirs.rss_mib.toFixed(0) : '—']);
+}
+printTable(['batch', 'tfjs wasm step (ms)', 'wasm heap (MiB)', 'wasm peak RSS (MiB)', 'PyTorch step (ms)', 'PyTorch peak RSS (MiB)'], memory);
 rmSync(dir, { recursive: true, force: true });
