@@ -11,6 +11,7 @@ export {
 } from './backbone-with-fpn';
 export { BBOX_XFORM_CLIP, BoxCoder, type BoxCoderWeights } from './box-coder';
 export { FastRCNNPredictor, TwoMLPHead } from './box-head';
+export { horizontalFlip } from './flip';
 export { clipBoxesToImage, removeSmallBoxes } from './box-ops';
 export { fasterrcnnResnet50Fpn, maskrcnnResnet50Fpn, type ResnetFpnBuilderOptions } from './builders';
 export { Conv2dNormActivation, type Conv2dNormActivationOptions, type NormLayerKind } from './conv-norm-activation';
@@ -24,6 +25,7 @@ export { IntermediateLayerGetter } from './intermediate-layer-getter';
 export { upgradeTorchvisionKeys } from './legacy-keys';
 export { MaskRCNNHeads, MaskRCNNPredictor } from './mask-head';
 export { MaskRCNN, type MaskRCNNOptions } from './mask-rcnn';
+export { buildMaskRcnn, loadMaskRcnn, type MaskRcnnConfig, saveMaskRcnn } from './model-folder';
 export { overwriteEps } from './overwrite-eps';
 export { expandBoxes, pasteMasksInImage, thresholdMasks } from './paste-masks';
 export { inferScale, MultiScaleRoIAlign, type MultiScaleRoIAlignOptions } from './poolers';

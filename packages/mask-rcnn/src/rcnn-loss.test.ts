@@ -1,7 +1,3 @@
-// Loads tfjs-core's ESM entry in this test process: without it the gradient modules that @det/tfjs registers from
-// tfjs-core's ESM files (inlined by vitest) run on a Tensor class whose op handler is unset, and GatherV2's gradient
-// (the reordering in multiScaleRoiAlign) fails with "Cannot read properties of null (reading 'cast')".
-import '@tensorflow/tfjs-core';
 import { createRandom, InvalidBoxError, InvalidLabelError, ShapeMismatchError } from '@det/core';
 import { initBackend, tf } from '@det/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -2,12 +2,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { initBackend } from '@det/tfjs';
 import { readImage } from '@det/data';
+import { loadMaskRcnn } from '@det/mask-rcnn';
 import { loadSegmentation } from '@det/segmentation';
 import { loadSsd } from '@det/ssd';
 import { parseCommandArgs, stringOption } from '../args';
 import { type Command, UsageError } from '../command';
 import { detectFiles } from '../detect-images';
 import { drawDetections } from '../draw-detections';
+import { drawInstances } from '../draw-instances';
 import { drawSegmentation } from '../draw-segmentation';
 
 const usage = `Usage: det predict --model DIR --image FILE [--image FILE …] [--out FILE.png | --out-dir DIR]
@@ -15,7 +17,9 @@ const usage = `Usage: det predict --model DIR --image FILE [--image FILE …] [-
 
 Runs a saved model (a folder written by det train) on images. A detector: draws the boxes with class names
 and scores, and prints one line per detection ("file class score xmin ymin xmax ymax", pixels). A segmenter:
-writes the class map as a VOC-palette overlay and prints each class's share of the pixels.
+writes the class map as a VOC-palette overlay and prints each class's share of the pixels. A Mask R-CNN: draws
+translucent instance masks with their boxes, class names and scores, and prints one line per instance
+("file class score xmin ymin xmax ymax maskPixels").
   --out FILE.png   drawing of a single --image
   --out-dir DIR    one <name>.png drawing per image
   --score S        keep detections scoring above S (default 0.3)
@@ -70,6 +74,42 @@ export const predictCommand: Command = {
         }
         if (values.json) io.stdout(JSON.stringify(report));
         else for (const r of report) io.stdout(`${r.image} ${Object.entries(r.fractions).map(([c, f]) => `${c} ${(100 * f).toFixed(1)}%`).join(', ')}`);
+        return 0;
+      } finally {
+        model.dispose();
+      }
+    }
+    if (family === 'mask-rcnn') {
+      const { model, config } = await loadMaskRcnn(modelDir);
+      model.eval();
+      try {
+        const classes = config.classes ?? ['background', ...Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`)];
+        const score = number(stringOption(values, 'score'), 'score', 0.3, 0, 1);
+        const report = [];
+        for (let i = 0; i < images.length; i++) {
+          const pixels = await readImage(images[i]);
+          const data = Float32Array.from(pixels.data, (v) => v / 255);
+          const [det] = model.forward([{ data, width: pixels.width, height: pixels.height }]);
+          const keep = Array.from(det.scores.keys()).filter((k) => det.scores[k] > score);
+          const kept = {
+            boxes: Float32Array.from(keep.flatMap((k) => Array.from(det.boxes.subarray(4 * k, 4 * k + 4)))),
+            labels: Int32Array.from(keep, (k) => det.labels[k]),
+            scores: Float32Array.from(keep, (k) => det.scores[k]),
+            masks: keep.map((k) => det.masks![k]),
+          };
+          report.push({
+            image: images[i],
+            detections: keep.map((k, j) => ({ class: classes[det.labels[k]], score: det.scores[k], box: Array.from(kept.boxes.subarray(4 * j, 4 * j + 4)), maskPixels: kept.masks[j].reduce((a, v) => a + v, 0) })),
+          });
+          const file = target(i);
+          if (file) await writeFile(file, await drawInstances(images[i], kept, classes));
+        }
+        if (values.json) io.stdout(JSON.stringify(report));
+        else {
+          for (const r of report) {
+            for (const d of r.detections) io.stdout(`${r.image} ${d.class} ${d.score.toFixed(4)} ${d.box.map((v) => v.toFixed(1)).join(' ')} ${d.maskPixels}`);
+          }
+        }
         return 0;
       } finally {
         model.dispose();

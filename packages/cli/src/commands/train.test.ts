@@ -54,8 +54,8 @@ describe('det train → det eval --model → det predict (wasm, tiny run)', () =
 
   it('rejects unknown tasks and models with usage errors', async () => {
     const c = capture();
-    expect(await main(['train', '--data', data, '--out', join(root, 'x'), '--task', 'instance'], c.io)).toBe(2);
-    expect(c.err.join('\n')).toMatch(/not available/);
+    expect(await main(['train', '--data', data, '--out', join(root, 'x'), '--task', 'panoptic'], c.io)).toBe(2);
+    expect(c.err.join('\n')).toMatch(/--task must be detection, segmentation or instance/);
     expect(await main(['train', '--data', data, '--out', join(root, 'x'), '--model', 'yolo'], c.io)).toBe(2);
   });
 });

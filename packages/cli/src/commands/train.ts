@@ -8,9 +8,10 @@ import { loadVocDataset, VOC_CLASSES } from '@det/voc';
 import { parseCommandArgs, positiveInteger, stringOption } from '../args';
 import { type Command, UsageError } from '../command';
 import { detectRecords } from '../detect-images';
+import { trainInstance } from './train-instance';
 import { trainSegmentation } from './train-segmentation';
 
-const usage = `Usage: det train --data VOC_ROOT --out DIR [--task detection|segmentation] [--model ssd7|ssd300_vgg16] [--size 300]
+const usage = `Usage: det train --data VOC_ROOT --out DIR [--task detection|segmentation|instance] [--model ssd7|ssd300_vgg16] [--size 300]
                  [--classes a,b,…] [--train-set train] [--val-set val] [--steps 2000] [--batch 16] [--lr 0.01]
                  [--momentum 0.9] [--weight-decay 5e-4] [--warmup 100] [--schedule multistep|cosine]
                  [--augment ssd|light] [--val-every 500] [--checkpoint-every 200] [--resume] [--seed 0]
@@ -20,11 +21,15 @@ Trains a detector on a VOC-layout dataset (Annotations/, JPEGImages/, ImageSets/
 validating VOC07 mAP@0.5 on --val-set. Writes DIR/model (config.json + model.safetensors, for det predict
 and det eval --model), DIR/checkpoints (atomic; --resume continues from the newest complete one with the
 optimizer state), DIR/loss.png and DIR/validation.png. Prints "mAP@0.5 (VOC07): <value>" at the end.
-  --task        detection (default) or segmentation (instance is not available in this version)
+  --task        detection (default), segmentation (semantic) or instance (Mask R-CNN)
   segmentation: --model pspnet|fcn8s|fcn16s|fcn32s|fcn_resnet50|fcn_resnet101, --backbone resnet18…101 and
                 --output-stride 8|16 (pspnet), --batch-norm (fcn*: VGG16-BN, trains from scratch),
                 --classes (foreground; background is class 0); masks from
                 SegmentationClass/, ImageSets/Segmentation/<set>.txt; validation reports mIoU and pixel accuracy.
+  instance:     --model maskrcnn, --backbone resnet18…101 (default resnet50), --size 512 (shorter side),
+                --fpn-channels 256 (fewer: smaller box and mask heads too), --classes (foreground); objects from
+                Annotations/ + SegmentationObject/, ImageSets/Segmentation/<set>.txt; from scratch (BatchNorm),
+                flip augmentation, gradients clipped at norm 10; validation reports COCO mask and box AP.
   --model       ssd7 (seed 000's small SSD, trains from scratch; default) or ssd300_vgg16
   --size        input side for ssd7 (default 300; ssd300_vgg16 is always 300)
   --augment     ssd: ssd.pytorch's SSDAugmentation (photometric, zoom-out, IoU crop, flip);
@@ -41,7 +46,7 @@ function numberOption(text: string | undefined, option: string, fallback: number
 /** `det train`: detector training with validation, checkpoints and plots. */
 export const trainCommand: Command = {
   name: 'train',
-  summary: 'train a detector (SSD7 / SSD300) or a segmenter (FCN / PSPNet) on a VOC-layout dataset',
+  summary: 'train a detector (SSD7 / SSD300), a segmenter (FCN / PSPNet) or Mask R-CNN on a VOC-layout dataset',
   usage,
   async run(args, io) {
     const { values } = parseCommandArgs(args, {
@@ -70,20 +75,21 @@ export const trainCommand: Command = {
       backbone: { type: 'string' },
       'output-stride': { type: 'string' },
       'batch-norm': { type: 'boolean' },
+      'fpn-channels': { type: 'string' },
     });
     const task = stringOption(values, 'task') ?? 'detection';
-    if (task !== 'detection' && task !== 'segmentation') throw new UsageError(`--task ${task} is not available in this version (detection, segmentation)`);
+    if (task !== 'detection' && task !== 'segmentation' && task !== 'instance') throw new UsageError(`--task must be detection, segmentation or instance, got '${task}'`);
     const data = stringOption(values, 'data');
     const out = stringOption(values, 'out');
     if (!data || !out) throw new UsageError('--data and --out are needed');
-    if (task === 'segmentation') {
+    if (task === 'segmentation' || task === 'instance') {
       const steps = positiveInteger(stringOption(values, 'steps'), 'steps', 2000);
-      return trainSegmentation(values, io, {
+      return (task === 'segmentation' ? trainSegmentation : trainInstance)(values, io, {
         data,
         out,
         steps,
-        batchSize: positiveInteger(stringOption(values, 'batch'), 'batch', 8),
-        lr: numberOption(stringOption(values, 'lr'), 'lr', 0.01),
+        batchSize: positiveInteger(stringOption(values, 'batch'), 'batch', task === 'segmentation' ? 8 : 2),
+        lr: numberOption(stringOption(values, 'lr'), 'lr', task === 'segmentation' ? 0.01 : 0.02),
         warmup: numberOption(stringOption(values, 'warmup'), 'warmup', Math.min(100, Math.floor(steps / 10))),
         seed: numberOption(stringOption(values, 'seed'), 'seed', 0),
       });
