@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { tf, initBackend } from '@det/tfjs';
 import { cocoMetric } from '@det/metrics';
 import { generateShapesDataset } from '@det/voc';
-import { buildModel, drawInstances, loadInstances, scoreMaskRcnn, trainMaskRcnn } from './pipeline.mjs';
+import { saveMaskRcnn } from '@det/mask-rcnn';
+import { buildModel, drawInstances, loadInstances, modelConfig, scoreMaskRcnn, trainMaskRcnn } from './pipeline.mjs';
 
 const steps = Number(process.argv[2] ?? 180);
 const out = process.argv[3] ?? join('out', 'instance-segmentation');
@@ -46,6 +47,7 @@ await trainMaskRcnn(model, trainSet, {
     },
   },
 });
+await saveMaskRcnn(join(out, 'model'), model, modelConfig(classes, size)); // for det predict / det eval --model
 const scores = scoreMaskRcnn(model, valSet, { classNames: classes, keep: 6 });
 for (const d of scores.detections) {
   const sample = valSet.find((s) => s.id === d.id);
@@ -57,5 +59,5 @@ const perClass = classes.map((name, k) => `${name} ${(cocoMetric(scores.segm, { 
 console.log(`after ${steps} steps: ${report(scores)}`);
 console.log(`mask AP@0.5 per class: ${perClass}`);
 console.log(`tensors: ${tensorsBefore} before training, ${tf.memory().numTensors} after training and evaluation`);
-console.log(`finished in ${minutes()} min; drawn predictions in ${out}`);
+console.log(`finished in ${minutes()} min; drawn predictions and the model folder (model/) in ${out}`);
 model.dispose();

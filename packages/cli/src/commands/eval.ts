@@ -8,6 +8,8 @@ import { type Command, type CommandIO, UsageError } from '../command';
 import { readVocDetectionFiles } from '../detections-io';
 import { renderSvgToPng } from '../render';
 import { detectRecords } from '../detect-images';
+import { evaluateInstances, loadVocInstances } from '../instances';
+import { loadMaskRcnn } from '@det/mask-rcnn';
 import { loadSsd } from '@det/ssd';
 import { initBackend } from '@det/tfjs';
 
@@ -20,7 +22,9 @@ const usage = `Usage:
 VOC: DIR holds Annotations/<id>.xml; the detections DIR holds devkit result files, one per class, named
 …_<class>.txt (e.g. comp4_det_test_car.txt) with lines "image_id score xmin ymin xmax ymax".
 Classes default to the 20 VOC classes. --model runs a detector folder written by det train over the images of
-VOC_ROOT/ImageSets/Main/<set>.txt (the classes come from the model). COCO: ground-truth and results JSON as pycocotools reads them;
+VOC_ROOT/ImageSets/Main/<set>.txt (the classes come from the model); a Mask R-CNN folder (det train --task
+instance) runs over ImageSets/Segmentation/<set>.txt and reports COCO mask AP (segm) and box AP (bbox), with
+SegmentationObject/ masks as ground truth and difficult objects ignored. COCO: ground-truth and results JSON as pycocotools reads them;
 --iou-type segm scores masks (results carry 'segmentation' RLEs, ground truth polygons or RLEs).
 --json prints { metric, mAP, perClass: { <class>: { ap, npos } } } (and stats for coco).`;
 
@@ -51,12 +55,41 @@ async function evalModel(values: OptionValues, io: CommandIO): Promise<number> {
   const metric = stringOption(values, 'metric') ?? 'voc07';
   if (metric !== 'voc07' && metric !== 'voc12') throw new UsageError(`--metric must be voc07 or voc12, got '${metric}'`);
   await initBackend(stringOption(values, 'backend') as Parameters<typeof initBackend>[0]);
+  const family = await readFile(join(modelDir, 'config.json'), 'utf8').then((t) => (JSON.parse(t) as { family?: string }).family, () => undefined);
+  if (family === 'mask-rcnn') return evalMaskRcnn(modelDir, data, values, io);
   const { model, config } = await loadSsd(modelDir);
   try {
     const classNames = config.classes ?? Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`);
     const dataset = await loadVocDataset(data, { set: stringOption(values, 'set') ?? 'val', classNames });
     const images = await detectRecords(model, dataset.records, { scoreThreshold: 0.01 });
     return report(values, io, images, classNames, metric);
+  } finally {
+    model.dispose();
+  }
+}
+
+/** COCO mask and box AP of a Mask R-CNN folder over a VOC instance split. */
+async function evalMaskRcnn(modelDir: string, data: string, values: OptionValues, io: CommandIO): Promise<number> {
+  const { model, config } = await loadMaskRcnn(modelDir);
+  try {
+    const classNames = (config.classes ?? ['background', ...Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`)]).slice(1);
+    const samples = await loadVocInstances(data, { set: stringOption(values, 'set') ?? 'val', classNames });
+    const { segm, bbox } = evaluateInstances(model, samples, { classNames });
+    const summary: Report & { bbox: { mAP: number; stats: number[] } } = {
+      metric: 'coco-segm',
+      mAP: segm.stats[0],
+      perClass: Object.fromEntries(segm.perClass.map((c) => [c.className, { ap: c.ap, npos: c.npos }])),
+      stats: segm.stats,
+      bbox: { mAP: bbox.stats[0], stats: bbox.stats },
+    };
+    if (values.json) io.stdout(JSON.stringify(summary));
+    else {
+      printTable(io, summary, segm.summary.map((e) => e.name));
+      io.stdout('');
+      io.stdout('boxes (bbox):');
+      bbox.stats.forEach((v, i) => io.stdout(`${bbox.summary[i].name.padEnd(6)} ${v.toFixed(4)}`));
+    }
+    return 0;
   } finally {
     model.dispose();
   }

@@ -52,6 +52,15 @@ describe('det train --task instance → det predict (wasm, tiny Mask R-CNN)', ()
       expect(d.maskPixels).toBeGreaterThanOrEqual(0);
       expect(d.maskPixels).toBeLessThanOrEqual(64 * 64);
     }
+
+    const e = capture();
+    expect(await main(['eval', '--model', join(run, 'model'), '--data', data, '--set', 'val', '--json'], e.io), e.err.join('\n')).toBe(0);
+    const scored = JSON.parse(e.out[0]);
+    expect(scored.metric).toBe('coco-segm');
+    expect(Object.keys(scored.perClass)).toEqual(['circle', 'square']);
+    expect(scored.stats).toHaveLength(12);
+    expect(scored.bbox.stats).toHaveLength(12);
+    for (const v of [scored.mAP, scored.bbox.mAP]) expect(v === -1 || (v >= 0 && v <= 1)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
 
