@@ -17,9 +17,9 @@ import time
 import numpy as np
 import torch
 from torchvision.models.detection import maskrcnn_resnet50_fpn
-from torchvision.ops.misc import FrozenBatchNorm2d
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..", "scripts", "python"))
+from maskrcnn_random import randomise_norms, spread_rpn_head  # noqa: E402
 from safetensors_io import write_safetensors  # noqa: E402
 
 torch.set_grad_enabled(False)
@@ -31,19 +31,8 @@ def build(size):
 
 
 def randomise(model):
-    for m in model.modules():
-        if isinstance(m, (torch.nn.BatchNorm2d, FrozenBatchNorm2d)):
-            m.running_mean.uniform_(-0.2, 0.2)
-            m.running_var.uniform_(0.5, 1.5)
-            m.weight.uniform_(0.2, 0.4)
-            m.bias.uniform_(-0.2, 0.2)
-    for name, p in model.rpn.head.named_parameters():
-        if name.endswith("bias"):
-            p.uniform_(-0.1, 0.1)
-        elif name.startswith("cls_logits"):
-            p.normal_(0, 0.3)
-        else:
-            p.normal_(0, 0.03)
+    randomise_norms(model)
+    spread_rpn_head(model)
     model.roi_heads.box_predictor.cls_score.weight.mul_(60)
     model.roi_heads.mask_predictor.mask_fcn_logits.weight.mul_(4)
 

@@ -5,6 +5,7 @@ import { initBackend } from '@det/tfjs';
 import { cosineLr, multiStepLr, train } from '@det/train';
 import { type OptionValues, positiveInteger, stringOption } from '../args';
 import { type CommandIO, UsageError } from '../command';
+import { stepReporting } from '../step-reporting';
 import { evaluateInstances, type InstanceSample, loadVocInstances } from '../instances';
 
 const BACKBONES = ['resnet18', 'resnet34', 'resnet50', 'resnet101'] as const;
@@ -76,13 +77,7 @@ export async function trainInstance(values: OptionValues, io: CommandIO, common:
           return { maskAP50: segm.stats[1], maskAP: segm.stats[0], boxAP50: bbox.stats[1] };
         },
       },
-      progress: !values['no-progress'] && Boolean(process.stderr.isTTY),
-      onStep:
-        process.stderr.isTTY && !values['no-progress']
-          ? undefined
-          : (info) => {
-              if (info.step % 50 === 0 || info.step === info.maxSteps) io.stdout(`step ${info.step}/${info.maxSteps}  loss ${info.loss.toFixed(3)}  lr ${info.lr.toPrecision(3)}  ${info.imagesPerSec?.toFixed(1) ?? '?'} img/s`);
-            },
+      ...stepReporting(values, io, { parts: true }),
       plots: { dir: out },
     });
     await saveMaskRcnn(join(out, 'model'), model, config);

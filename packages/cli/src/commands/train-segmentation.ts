@@ -7,6 +7,7 @@ import { cosineLr, multiStepLr, train } from '@det/train';
 import { loadVocSegmentation } from '@det/voc';
 import { type OptionValues, positiveInteger, stringOption } from '../args';
 import { type CommandIO, UsageError } from '../command';
+import { stepReporting } from '../step-reporting';
 
 const ARCHS = ['pspnet', 'fcn8s', 'fcn16s', 'fcn32s', 'fcn_resnet50', 'fcn_resnet101'] as const;
 const BACKBONES = ['resnet18', 'resnet34', 'resnet50', 'resnet101'] as const;
@@ -86,13 +87,7 @@ export async function trainSegmentation(values: OptionValues, io: CommandIO, com
           return { mIoU: s.mIoU, pixelAccuracy: s.pixelAccuracy };
         },
       },
-      progress: !values['no-progress'] && Boolean(process.stderr.isTTY),
-      onStep:
-        process.stderr.isTTY && !values['no-progress']
-          ? undefined
-          : (info) => {
-              if (info.step % 50 === 0 || info.step === info.maxSteps) io.stdout(`step ${info.step}/${info.maxSteps}  loss ${info.loss.toFixed(3)}  lr ${info.lr.toPrecision(3)}  ${info.imagesPerSec?.toFixed(1) ?? '?'} img/s`);
-            },
+      ...stepReporting(values, io),
       plots: { dir: out },
     });
     await saveSegmentation(join(out, 'model'), model, config);

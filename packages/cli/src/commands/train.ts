@@ -7,6 +7,7 @@ import { cosineLr, multiStepLr, train } from '@det/train';
 import { loadVocDataset, VOC_CLASSES } from '@det/voc';
 import { parseCommandArgs, positiveInteger, stringOption } from '../args';
 import { type Command, UsageError } from '../command';
+import { stepReporting } from '../step-reporting';
 import { detectRecords } from '../detect-images';
 import { trainInstance } from './train-instance';
 import { trainSegmentation } from './train-segmentation';
@@ -152,14 +153,8 @@ export const trainCommand: Command = {
             return { mAP };
           },
         },
-        progress: !values['no-progress'] && Boolean(process.stderr.isTTY),
         // Without a terminal (CI, logs) the bar does not draw: a line every 50 steps instead.
-        onStep: process.stderr.isTTY && !values['no-progress'] ? undefined : (info) => {
-          if (info.step % 50 === 0 || info.step === info.maxSteps) {
-            const parts = Object.entries(info.parts).map(([k, v]) => `${k} ${v.toFixed(3)}`).join(', ');
-            io.stdout(`step ${info.step}/${info.maxSteps}  loss ${info.loss.toFixed(3)} (${parts})  lr ${info.lr.toPrecision(3)}  ${info.imagesPerSec?.toFixed(1) ?? '?'} img/s`);
-          }
-        },
+        ...stepReporting(values, io, { parts: true }),
         plots: { dir: out },
         describeBatch: (b) => `a batch of ${b.batchSize} images`,
       });
