@@ -4,12 +4,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { main } from '../main';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from './capture.test-helper';
 
 describe('det anchors', () => {
   it('prints per-layer counts and the 8732 total for SSD300_VOC', async () => {

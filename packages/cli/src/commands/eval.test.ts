@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { vocAnnotationToXml } from '@det/voc';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main';
+import { capture } from './capture.test-helper';
 
 interface Case {
   classes: string[];
@@ -16,12 +17,6 @@ interface Case {
 }
 const fixture = JSON.parse(readFileSync(new URL('../../../../fixtures/shared/metrics.json', import.meta.url), 'utf8')) as { cases: Case[] };
 const c = fixture.cases[1];
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
-}
 
 let root: string;
 beforeAll(() => {

@@ -6,12 +6,7 @@ import { generateShapesDataset } from '@det/voc';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from './capture.test-helper';
 
 describe('det train --task instance → det predict (wasm, tiny Mask R-CNN)', () => {
   let root: string;

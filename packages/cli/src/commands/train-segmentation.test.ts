@@ -5,12 +5,7 @@ import { initBackend, tf } from '@det/tfjs';
 import { generateShapesDataset } from '@det/voc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../main';
-
-function capture() {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { io: { stdout: (t: string) => out.push(t), stderr: (t: string) => err.push(t) }, out, err };
-}
+import { capture } from './capture.test-helper';
 
 describe('det train --task segmentation → det predict (wasm, tiny run)', () => {
   let root: string;
