@@ -25,13 +25,15 @@ export async function loadVocInstances(root: string, { set, classNames }: { set:
     loadVocSegmentation(root, { set, classNames, masks: 'object' }),
     loadVocDataset(root, { imageSetFile: `${root}/ImageSets/Segmentation/${set}.txt`, classNames }),
   ]);
-  const objectMasks = new Map(segmentation.records.map((r) => [r.id, r.objectMask!]));
+  const objectMasks = new Map(segmentation.records.map((r) => [r.id, r]));
   return Promise.all(
     detection.records.map(async (record) => {
       const pixels = await readImage(record.path);
       const data = new Float32Array(pixels.data.length);
       for (let i = 0; i < data.length; i++) data[i] = pixels.data[i] / 255;
-      const target = instanceTargetsFromVoc(objectMasks.get(record.id)!, record.groundTruth) as InstanceSample['target'];
+      const seg = objectMasks.get(record.id)!;
+      // An instance value without its <object> is reported with the SegmentationObject file and the pixel index.
+      const target = instanceTargetsFromVoc(seg.objectMask!, record.groundTruth, { file: seg.objectMaskPath }) as InstanceSample['target'];
       const g = record.groundTruth.labels.length;
       return { id: record.id, path: record.path, image: { data, width: pixels.width, height: pixels.height }, target, difficult: record.groundTruth.difficult ?? new Uint8Array(g) };
     }),

@@ -24,6 +24,8 @@ export interface InstanceTargetsOptions {
    * box covers exactly the pixels of its mask); `false`: boxes are taken as they are.
    */
   oneBased?: boolean;
+  /** The `SegmentationObject` file the map came from, named in errors. */
+  file?: string;
 }
 
 /** The value of boundary / "void" pixels in VOC masks. */
@@ -37,21 +39,21 @@ const VOC_BOUNDARY = 255;
  * match its size or boxes/labels of different counts, InvalidLabelError (with the pixel index) for an instance value
  * above the number of objects.
  */
-export function instanceTargetsFromVoc(objectMask: InstanceIndexMask, objects: VocObjects, { labelOffset = 1, oneBased = true }: InstanceTargetsOptions = {}): RcnnTarget {
+export function instanceTargetsFromVoc(objectMask: InstanceIndexMask, objects: VocObjects, { labelOffset = 1, oneBased = true, file }: InstanceTargetsOptions = {}): RcnnTarget {
   const { width, height, data } = objectMask;
   if (data.length !== width * height) {
-    throw new ShapeMismatchError('instance map does not match its size', { field: 'objectMask.data', expected: `${width}×${height} values`, received: data.length });
+    throw new ShapeMismatchError('instance map does not match its size', { file, field: 'objectMask.data', expected: `${width}×${height} values`, received: data.length });
   }
   const g = objects.labels.length;
   if (objects.boxes.length !== 4 * g) {
-    throw new ShapeMismatchError('one box per object is required', { field: 'objects.boxes', expected: `${4 * g} numbers`, received: objects.boxes.length });
+    throw new ShapeMismatchError('one box per object is required', { file, field: 'objects.boxes', expected: `${4 * g} numbers`, received: objects.boxes.length });
   }
   const masks = Array.from({ length: g }, () => new Uint8Array(width * height));
   for (let p = 0; p < data.length; p++) {
     const v = data[p];
     if (v === 0 || v === VOC_BOUNDARY) continue;
     if (v > g) {
-      throw new InvalidLabelError(`instance value ${v} has no <object>`, { field: 'objectMask', index: p, expected: `0, 1–${g} or ${VOC_BOUNDARY}`, received: v });
+      throw new InvalidLabelError(`instance value ${v} has no <object>`, { file, field: 'objectMask', index: p, expected: `0, 1–${g} or ${VOC_BOUNDARY}`, received: v });
     }
     masks[v - 1][p] = 1;
   }

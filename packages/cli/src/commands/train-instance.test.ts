@@ -1,10 +1,12 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend, tf } from '@det/tfjs';
-import { generateShapesDataset } from '@det/voc';
+import { InvalidLabelError } from '@det/core';
+import { generateShapesDataset, writePaletteMask } from '@det/voc';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadVocInstances } from '../instances';
 import { main } from '../main';
 import { capture } from './capture.test-helper';
 
@@ -66,5 +68,16 @@ describe('det train --task instance → det predict (wasm, tiny Mask R-CNN)', ()
     expect(await main(['train', '--task', 'instance', '--data', data, '--out', join(root, 'x'), '--classes', 'circle', '--backbone', 'vgg99'], c.io)).toBe(2);
     expect(await main(['train', '--task', 'instance', '--data', data, '--out', join(root, 'x'), '--classes', 'circle', '--model', 'yolact'], c.io)).toBe(2);
     expect(c.err.join('\n')).toMatch(/maskrcnn/);
+  });
+
+  it('names the SegmentationObject file and pixel of an instance value without its <object>', async () => {
+    const bad = join(root, 'bad');
+    await generateShapesDataset(bad, { images: 2, size: 32, seed: 4, classes: ['circle'], objectsPerImage: [1, 1] });
+    const data = new Uint8Array(32 * 32);
+    data[37] = 9; // instance 9 in an image with one <object>
+    writeFileSync(join(bad, 'SegmentationObject', '000002.png'), writePaletteMask({ width: 32, height: 32, data }));
+    const load = loadVocInstances(bad, { set: 'trainval', classNames: ['circle'] });
+    await expect(load).rejects.toThrow(InvalidLabelError);
+    await expect(load).rejects.toMatchObject({ file: join(bad, 'SegmentationObject', '000002.png'), index: 37, received: 9 });
   });
 });
