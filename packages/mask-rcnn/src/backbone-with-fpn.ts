@@ -49,33 +49,47 @@ export interface ResnetFpnExtractorOptions {
   extraBlocks?: ExtraFPNBlock | null;
   /** Norm layer inside the FPN blocks. Default null (none). */
   normLayer?: NormLayerKind;
+  /** FPN channels (BackboneWithFPN's `out_channels`, which torchvision's extractor fixes at 256). Default 256. */
+  outChannels?: number;
+}
+
+/**
+ * The checks of torchvision's `_resnet_fpn_extractor` on its arguments, made before anything is built (so a bad
+ * option leaves no ResNet behind): trainable layers an integer in [0, 5], returned layers a non-empty list of 1–4.
+ */
+export function checkResnetFpnOptions(trainableLayers: number, returnedLayers: readonly number[]): void {
+  if (!Number.isInteger(trainableLayers) || trainableLayers < 0 || trainableLayers > 5) {
+    throw new InvalidConfigError(`Trainable layers should be in the range [0,5], got ${trainableLayers}`, { field: 'trainableLayers', expected: 'an integer in [0, 5]', received: trainableLayers });
+  }
+  if (!Array.isArray(returnedLayers) || returnedLayers.length === 0 || returnedLayers.some((l) => !Number.isInteger(l) || l <= 0 || l >= 5)) {
+    throw new InvalidConfigError(`Each returned layer should be in the range [1,4]. Got ${returnedLayers}`, { field: 'returnedLayers', expected: 'integers in [1, 4]', received: returnedLayers });
+  }
 }
 
 /**
  * torchvision `_resnet_fpn_extractor`: freezes every parameter of `backbone` outside the last `trainableLayers` of
  * layer4, layer3, layer2, layer1, conv1 (+ bn1 at 5; 0 freezes all), then wraps the returned layers in an
- * {@link IntermediateLayerGetter} (names '0', '1', … in order) and adds a 256-channel FPN. Takes ownership of `backbone`.
+ * {@link IntermediateLayerGetter} (names '0', '1', … in order) and adds an FPN (256 channels unless `outChannels`).
+ * Takes ownership of `backbone`.
  */
-export function resnetFpnExtractor(backbone: ResNet, trainableLayers: number, { returnedLayers = [1, 2, 3, 4], extraBlocks, normLayer = null }: ResnetFpnExtractorOptions = {}): BackboneWithFPN {
-  if (!Number.isInteger(trainableLayers) || trainableLayers < 0 || trainableLayers > 5) {
-    throw new InvalidConfigError(`Trainable layers should be in the range [0,5], got ${trainableLayers}`, { field: 'trainableLayers', expected: 'an integer in [0, 5]', received: trainableLayers });
-  }
+export function resnetFpnExtractor(backbone: ResNet, trainableLayers: number, { returnedLayers = [1, 2, 3, 4], extraBlocks, normLayer = null, outChannels = 256 }: ResnetFpnExtractorOptions = {}): BackboneWithFPN {
+  checkResnetFpnOptions(trainableLayers, returnedLayers);
   setTrainableLayers(backbone, trainableLayers);
-  if (returnedLayers.length === 0 || returnedLayers.some((l) => !Number.isInteger(l) || l <= 0 || l >= 5)) {
-    throw new InvalidConfigError(`Each returned layer should be in the range [1,4]. Got ${returnedLayers}`, { field: 'returnedLayers', expected: 'integers in [1, 4]', received: returnedLayers });
-  }
   const returnLayers: Record<string, string> = {};
   returnedLayers.forEach((k, v) => {
     returnLayers[`layer${k}`] = String(v);
   });
   const inChannelsList = returnedLayers.map((k) => backbone.featureMaps[k - 1].channels);
-  return new BackboneWithFPN(backbone, returnLayers, inChannelsList, 256, { extraBlocks, normLayer });
+  return new BackboneWithFPN(backbone, returnLayers, inChannelsList, outChannels, { extraBlocks, normLayer });
 }
 
 /** ResNets `resnetFpnBackbone` can build. */
 export type ResnetName = 'resnet18' | 'resnet34' | 'resnet50' | 'resnet101';
 
 const RESNETS: Record<ResnetName, typeof resnet50> = { resnet18, resnet34, resnet50, resnet101 };
+
+/** The names `resnetFpnBackbone` accepts. */
+export const RESNET_NAMES = Object.keys(RESNETS) as readonly ResnetName[];
 
 export interface ResnetFpnBackboneOptions extends ResnetFpnExtractorOptions {
   /** Layers left trainable, 0–5 (see {@link resnetFpnExtractor}). Default 3. */
@@ -87,12 +101,13 @@ export interface ResnetFpnBackboneOptions extends ResnetFpnExtractorOptions {
 /**
  * torchvision `resnet_fpn_backbone(backbone_name, weights=None, norm_layer=FrozenBatchNorm2d, trainable_layers=3,
  * returned_layers, extra_blocks)`: a torchvision ResNet (@det/backbones, random weights — load a state dict by key)
- * turned into a {@link BackboneWithFPN} with 256 channels. State-dict keys are torchvision's
+ * turned into a {@link BackboneWithFPN} (256 channels unless `outChannels`). State-dict keys are torchvision's
  * (`body.layer1.0.conv1.weight`, `fpn.inner_blocks.0.0.weight`, …).
  */
 export function resnetFpnBackbone(name: ResnetName, { trainableLayers = 3, resnetNormLayer = 'frozen', ...rest }: ResnetFpnBackboneOptions = {}): BackboneWithFPN {
   const build = RESNETS[name];
-  if (build === undefined) throw new InvalidConfigError('unknown ResNet', { field: 'name', expected: Object.keys(RESNETS).join(', '), received: name });
+  if (build === undefined) throw new InvalidConfigError('unknown ResNet', { field: 'name', expected: RESNET_NAMES.join(', '), received: name });
+  checkResnetFpnOptions(trainableLayers, rest.returnedLayers ?? [1, 2, 3, 4]);
   return resnetFpnExtractor(build({ includeTop: false, normLayer: resnetNormLayer }), trainableLayers, rest);
 }
 

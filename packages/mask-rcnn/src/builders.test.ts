@@ -70,4 +70,15 @@ describe('builders and model surgery vs torchvision [wasm]', () => {
     model.dispose();
     expect(tf.memory().numTensors).toBe(before);
   }, 120_000);
+
+  it('resnetFpnBackbone checks trainable and returned layers before building the ResNet (a bad option leaves nothing behind)', () => {
+    const before = tf.memory().numTensors;
+    expect(() => resnetFpnBackbone('resnet18', { trainableLayers: 6 })).toThrow(/Trainable layers should be in the range \[0,5\], got 6/);
+    expect(() => resnetFpnBackbone('resnet18', { returnedLayers: [0] as never })).toThrow(/Each returned layer should be in the range \[1,4\]/);
+    expect(tf.memory().numTensors).toBe(before);
+    const fpn = resnetFpnBackbone('resnet18', { returnedLayers: [3, 4], outChannels: 32 });
+    expect(fpn.outChannels).toBe(32);
+    fpn.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
 });

@@ -4,6 +4,7 @@ export {
   type ResnetFpnBackboneOptions,
   type ResnetFpnExtractorOptions,
   type ResnetName,
+  RESNET_NAMES,
   type ReturnedLayer,
   resnetFpnBackbone,
   resnetFpnExtractor,

@@ -91,6 +91,9 @@ describe('buildMaskRcnn / saveMaskRcnn / loadMaskRcnn [wasm]', () => {
     bad({ anchorSizes: [32, 64] }, 'anchorSizes');
     bad({ returnedLayers: [2, 5] as unknown as MaskRcnnConfig['returnedLayers'] }, 'returnedLayers');
     bad({ maskLayers: [] }, 'maskLayers');
+    const before = tf.memory().numTensors;
     bad({ trainableLayers: 6 }, 'trainableLayers');
+    bad({ returnedLayers: [] }, 'returnedLayers');
+    expect(tf.memory().numTensors).toBe(before); // checked before the ResNet is built: nothing left behind
   });
 });

@@ -1,8 +1,7 @@
-import { resnet18, resnet34, resnet50, resnet101 } from '@det/backbones';
 import { InvalidConfigError } from '@det/core';
-import { type LoadModelOptions, loadModel, saveModel, setTrainableLayers } from '@det/nn';
+import { type LoadModelOptions, loadModel, saveModel } from '@det/nn';
 import { AnchorGenerator } from './anchor-generator';
-import { BackboneWithFPN, type ResnetName, type ReturnedLayer } from './backbone-with-fpn';
+import { checkResnetFpnOptions, RESNET_NAMES, type ResnetName, type ReturnedLayer, resnetFpnBackbone } from './backbone-with-fpn';
 import { FastRCNNPredictor, TwoMLPHead } from './box-head';
 import { MaskRCNN } from './mask-rcnn';
 import { MaskRCNNHeads, MaskRCNNPredictor } from './mask-head';
@@ -51,8 +50,6 @@ export interface MaskRcnnConfig {
   classes?: string[];
 }
 
-const RESNETS = { resnet18, resnet34, resnet50, resnet101 } as const;
-
 function positiveInts(values: unknown, field: string, length?: number): void {
   if (!Array.isArray(values) || values.length === 0 || values.some((v) => !(Number.isInteger(v) && v > 0)) || (length !== undefined && values.length !== length)) {
     throw new InvalidConfigError(`${field} must be ${length === undefined ? 'a non-empty list' : `a list of ${length}`} of positive integers`, { field, received: values });
@@ -60,8 +57,8 @@ function positiveInts(values: unknown, field: string, length?: number): void {
 }
 
 /**
- * Builds an untrained Mask R-CNN from a {@link MaskRcnnConfig}: `resnet*` (@det/backbones) → {@link BackboneWithFPN}
- * on `returnedLayers` + LastLevelMaxPool → RPN with one anchor size per level → RoI heads (7×7 box and 14×14 mask
+ * Builds an untrained Mask R-CNN from a {@link MaskRcnnConfig}: {@link resnetFpnBackbone} (a @det/backbones ResNet,
+ * FPN of `fpnChannels` on `returnedLayers` + LastLevelMaxPool) → RPN with one anchor size per level → RoI heads (7×7 box and 14×14 mask
  * RoIAlign on the FPN levels, TwoMLPHead, FastRCNNPredictor, MaskRCNNHeads, MaskRCNNPredictor). Module names and
  * state-dict keys are torchvision's.
  */
@@ -80,23 +77,15 @@ export function buildMaskRcnn(config: MaskRcnnConfig): MaskRCNN {
     normLayer = 'batchnorm',
     trainableLayers = 5,
   } = config;
-  const anchorSizes = config.anchorSizes ?? Array.from({ length: returnedLayers.length + 1 }, (_, i) => 32 * 2 ** i);
-  const build = RESNETS[backbone];
-  if (build === undefined) throw new InvalidConfigError('unknown ResNet', { field: 'backbone', expected: Object.keys(RESNETS).join(', '), received: backbone });
+  if (!RESNET_NAMES.includes(backbone)) throw new InvalidConfigError('unknown ResNet', { field: 'backbone', expected: RESNET_NAMES.join(', '), received: backbone });
   if (!(Number.isInteger(numClasses) && numClasses >= 2)) throw new InvalidConfigError('numClasses counts background too: an integer ≥ 2', { field: 'numClasses', received: numClasses });
   if (!(Number.isInteger(imageSize) && imageSize >= 32)) throw new InvalidConfigError('imageSize must be an integer ≥ 32', { field: 'imageSize', received: imageSize });
-  positiveInts(returnedLayers, 'returnedLayers');
-  if (returnedLayers.some((k) => k > 4)) throw new InvalidConfigError('returned layers are 1–4', { field: 'returnedLayers', received: returnedLayers });
+  checkResnetFpnOptions(trainableLayers, returnedLayers);
+  const anchorSizes = config.anchorSizes ?? Array.from({ length: returnedLayers.length + 1 }, (_, i) => 32 * 2 ** i);
   positiveInts(anchorSizes, 'anchorSizes', returnedLayers.length + 1);
   positiveInts(maskLayers, 'maskLayers');
   if (!(Number.isInteger(fpnChannels) && fpnChannels > 0)) throw new InvalidConfigError('fpnChannels must be a positive integer', { field: 'fpnChannels', received: fpnChannels });
-  if (!(Number.isInteger(trainableLayers) && trainableLayers >= 0 && trainableLayers <= 5)) {
-    throw new InvalidConfigError('trainableLayers must be an integer in [0, 5]', { field: 'trainableLayers', received: trainableLayers });
-  }
-  const body = build({ includeTop: false, normLayer });
-  setTrainableLayers(body, trainableLayers);
-  const returnLayers = Object.fromEntries(returnedLayers.map((k, i) => [`layer${k}`, String(i)]));
-  const fpn = new BackboneWithFPN(body, returnLayers, returnedLayers.map((k) => body.featureMaps[k - 1].channels), fpnChannels);
+  const fpn = resnetFpnBackbone(backbone, { trainableLayers, returnedLayers, resnetNormLayer: normLayer, outChannels: fpnChannels });
   const levels = returnedLayers.map((_, i) => String(i));
   const lastMask = maskLayers[maskLayers.length - 1];
   return new MaskRCNN(fpn, {

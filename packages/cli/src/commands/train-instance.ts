@@ -1,14 +1,12 @@
 import { join } from 'node:path';
 import { createRandom } from '@det/core';
-import { buildMaskRcnn, horizontalFlip, type MaskRcnnConfig, type RcnnImages, type RcnnTarget, saveMaskRcnn } from '@det/mask-rcnn';
+import { buildMaskRcnn, horizontalFlip, type MaskRcnnConfig, RESNET_NAMES, type RcnnImages, type RcnnTarget, saveMaskRcnn } from '@det/mask-rcnn';
 import { initBackend } from '@det/tfjs';
 import { cosineLr, multiStepLr, train } from '@det/train';
 import { type OptionValues, positiveInteger, stringOption } from '../args';
 import { type CommandIO, UsageError } from '../command';
 import { stepReporting } from '../step-reporting';
 import { evaluateInstances, type InstanceSample, loadVocInstances } from '../instances';
-
-const BACKBONES = ['resnet18', 'resnet34', 'resnet50', 'resnet101'] as const;
 
 /** Shuffled batches of one epoch (seeded), each image flipped horizontally with probability 0.5. */
 export function* instanceBatches(samples: readonly InstanceSample[], batchSize: number, random: () => number): Generator<{ images: RcnnImages; targets: RcnnTarget[] }> {
@@ -31,7 +29,7 @@ export async function trainInstance(values: OptionValues, io: CommandIO, common:
   const arch = stringOption(values, 'model') ?? 'maskrcnn';
   if (arch !== 'maskrcnn') throw new UsageError(`--model for instance segmentation must be maskrcnn, got '${arch}'`);
   const backbone = (stringOption(values, 'backbone') ?? 'resnet50') as NonNullable<MaskRcnnConfig['backbone']>;
-  if (!BACKBONES.includes(backbone)) throw new UsageError(`--backbone must be one of ${BACKBONES.join(', ')}, got '${backbone}'`);
+  if (!RESNET_NAMES.includes(backbone)) throw new UsageError(`--backbone must be one of ${RESNET_NAMES.join(', ')}, got '${backbone}'`);
   const size = positiveInteger(stringOption(values, 'size'), 'size', 512);
   const fpnChannels = positiveInteger(stringOption(values, 'fpn-channels'), 'fpn-channels', 256);
   const classesText = stringOption(values, 'classes');
