@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { tf, initBackend } from '@det/tfjs';
 import { cocoMetric } from '@det/metrics';
 import { generateShapesDataset } from '@det/voc';
+import { detectionsAbove } from '@det/cli';
 import { saveMaskRcnn } from '@det/mask-rcnn';
 import { buildModel, drawInstances, loadInstances, modelConfig, scoreMaskRcnn, trainMaskRcnn } from './pipeline.mjs';
 
@@ -51,9 +52,8 @@ await saveMaskRcnn(join(out, 'model'), model, modelConfig(classes, size)); // fo
 const scores = scoreMaskRcnn(model, valSet, { classNames: classes, keep: 6 });
 for (const d of scores.detections) {
   const sample = valSet.find((s) => s.id === d.id);
-  const keep = Array.from(d.scores.keys()).filter((k) => d.scores[k] >= 0.5); // drawn: score ≥ 0.5 (all count for AP)
-  const shown = { boxes: Float32Array.from(keep.flatMap((k) => [...d.boxes.subarray(4 * k, 4 * k + 4)])), labels: Int32Array.from(keep, (k) => d.labels[k]), scores: Float32Array.from(keep, (k) => d.scores[k]), masks: keep.map((k) => d.masks[k]) };
-  writeFileSync(join(out, `${d.id}-prediction.png`), await drawInstances(sample.image, shown, ['background', ...classes]));
+  // Drawn: the detections scoring above 0.5 (all of them count for AP).
+  writeFileSync(join(out, `${d.id}-prediction.png`), await drawInstances(sample.image, detectionsAbove(d, 0.5), ['background', ...classes]));
 }
 const perClass = classes.map((name, k) => `${name} ${(cocoMetric(scores.segm, { ap: true, iouThreshold: 0.5, categories: [k] }) ?? -1).toFixed(3)}`).join(', ');
 console.log(`after ${steps} steps: ${report(scores)}`);

@@ -7,7 +7,9 @@ import { createRandom } from '@det/core';
 import { buildMaskRcnn } from '@det/mask-rcnn';
 import { cosineLr, train } from '@det/train';
 
-export { loadVocInstances as loadInstances };
+// Loading and scoring come from @det/cli's library exports: loadVocInstances (images in [0, 1] + Mask R-CNN targets)
+// and evaluateInstances (COCO mask 'segm' and box 'bbox' AP, difficult objects ignored; detections of the first `keep` images).
+export { evaluateInstances as scoreMaskRcnn, loadVocInstances as loadInstances };
 
 /**
  * The example's model: Mask R-CNN on ResNet-18 (BatchNorm2d, every layer trainable, from scratch) with a 64-channel FPN
@@ -61,10 +63,6 @@ export async function trainMaskRcnn(model, samples, { batchSize, steps, lr, seed
   });
 }
 
-/** COCO mask ('segm') and box ('bbox') AP of `model` on `samples`, difficult objects ignored; detections of the first `keep` images. */
-export function scoreMaskRcnn(model, samples, { classNames, keep = 0 }) {
-  return evaluateInstances(model, samples, { classNames, keep });
-}
 
 /** PNG bytes of `image` (RGB in [0, 1]) with the detections' masks (translucent), boxes and "class score" tags drawn. */
 export function drawInstances(image, detections, classNames) {

@@ -4,5 +4,5 @@ export { defaultBoxesSvg } from './svg/default-boxes-svg';
 export { renderSvgToPng } from './render';
 export { type DrawableImage, drawInstances, type InstanceDrawing } from './draw-instances';
 export { detectionsSvg } from './draw-detections';
-export { evaluateInstances, type InstanceSample, type InstanceScores, loadVocInstances } from './instances';
+export { detectionsAbove, evaluateInstances, type InstanceSample, type InstanceScores, loadVocInstances, maskRcnnClassNames, readUnitImage } from './instances';
 export { instanceBatches } from './commands/train-instance';

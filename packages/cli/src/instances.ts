@@ -1,5 +1,6 @@
+import { join } from 'node:path';
 import { readImage } from '@det/data';
-import { instanceTargetsFromVoc, type MaskRCNN, type RcnnDetections, type RcnnPixels, type RcnnTarget } from '@det/mask-rcnn';
+import { instanceTargetsFromVoc, type MaskRCNN, type MaskRcnnConfig, type RcnnDetections, type RcnnPixels, type RcnnTarget } from '@det/mask-rcnn';
 import { type CocoArrays, type CocoResult, evaluateCocoArrays, rleArea, rleEncode } from '@det/metrics';
 import { loadVocDataset, loadVocSegmentation } from '@det/voc';
 
@@ -15,6 +16,30 @@ export interface InstanceSample {
   difficult: Uint8Array;
 }
 
+/** An image file decoded as the R-CNN models take it: RGB floats in [0, 1] (8-bit values / 255), HWC. */
+export async function readUnitImage(path: string): Promise<RcnnPixels & { data: Float32Array }> {
+  const pixels = await readImage(path);
+  return { data: Float32Array.from(pixels.data, (v) => v / 255), width: pixels.width, height: pixels.height };
+}
+
+/** A Mask R-CNN folder's class names, background first (`class0`, `class1`, … where the config has none). */
+export function maskRcnnClassNames(config: MaskRcnnConfig): string[] {
+  return config.classes ?? ['background', ...Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`)];
+}
+
+/** The detections of `det` scoring above `minScore`, in order (boxes, labels, scores and masks kept together). */
+export function detectionsAbove(det: RcnnDetections, minScore: number): RcnnDetections & { masks: Uint8Array[] } {
+  const keep = Array.from(det.scores.keys()).filter((k) => det.scores[k] > minScore);
+  return {
+    boxes: Float32Array.from(keep.flatMap((k) => Array.from(det.boxes.subarray(4 * k, 4 * k + 4)))),
+    labels: Int32Array.from(keep, (k) => det.labels[k]),
+    scores: Float32Array.from(keep, (k) => det.scores[k]),
+    masks: keep.map((k) => det.masks![k]),
+    height: det.height,
+    width: det.width,
+  };
+}
+
 /**
  * Loads a VOC-layout instance split — `ImageSets/Segmentation/<set>.txt`, `Annotations/<id>.xml` (boxes, classes)
  * and `SegmentationObject/<id>.png` (the k-th `<object>` = value k; 255 boundary, no object) — decoded into memory
@@ -23,19 +48,16 @@ export interface InstanceSample {
 export async function loadVocInstances(root: string, { set, classNames }: { set: string; classNames: readonly string[] }): Promise<InstanceSample[]> {
   const [segmentation, detection] = await Promise.all([
     loadVocSegmentation(root, { set, classNames, masks: 'object' }),
-    loadVocDataset(root, { imageSetFile: `${root}/ImageSets/Segmentation/${set}.txt`, classNames }),
+    loadVocDataset(root, { imageSetFile: join(root, 'ImageSets', 'Segmentation', `${set}.txt`), classNames }),
   ]);
   const objectMasks = new Map(segmentation.records.map((r) => [r.id, r]));
   return Promise.all(
     detection.records.map(async (record) => {
-      const pixels = await readImage(record.path);
-      const data = new Float32Array(pixels.data.length);
-      for (let i = 0; i < data.length; i++) data[i] = pixels.data[i] / 255;
+      const image = await readUnitImage(record.path);
       const seg = objectMasks.get(record.id)!;
       // An instance value without its <object> is reported with the SegmentationObject file and the pixel index.
       const target = instanceTargetsFromVoc(seg.objectMask!, record.groundTruth, { file: seg.objectMaskPath }) as InstanceSample['target'];
-      const g = record.groundTruth.labels.length;
-      return { id: record.id, path: record.path, image: { data, width: pixels.width, height: pixels.height }, target, difficult: record.groundTruth.difficult ?? new Uint8Array(g) };
+      return { id: record.id, path: record.path, image, target, difficult: record.groundTruth.difficult };
     }),
   );
 }

@@ -8,7 +8,8 @@ import { type Command, type CommandIO, UsageError } from '../command';
 import { readVocDetectionFiles } from '../detections-io';
 import { renderSvgToPng } from '../render';
 import { detectRecords } from '../detect-images';
-import { evaluateInstances, loadVocInstances } from '../instances';
+import { evaluateInstances, loadVocInstances, maskRcnnClassNames } from '../instances';
+import { modelFamily } from '../model-family';
 import { loadMaskRcnn } from '@det/mask-rcnn';
 import { loadSsd } from '@det/ssd';
 import { initBackend } from '@det/tfjs';
@@ -55,8 +56,7 @@ async function evalModel(values: OptionValues, io: CommandIO): Promise<number> {
   const metric = stringOption(values, 'metric') ?? 'voc07';
   if (metric !== 'voc07' && metric !== 'voc12') throw new UsageError(`--metric must be voc07 or voc12, got '${metric}'`);
   await initBackend(stringOption(values, 'backend') as Parameters<typeof initBackend>[0]);
-  const family = await readFile(join(modelDir, 'config.json'), 'utf8').then((t) => (JSON.parse(t) as { family?: string }).family, () => undefined);
-  if (family === 'mask-rcnn') return evalMaskRcnn(modelDir, data, values, io);
+  if ((await modelFamily(modelDir)) === 'mask-rcnn') return evalMaskRcnn(modelDir, data, values, io);
   const { model, config } = await loadSsd(modelDir);
   try {
     const classNames = config.classes ?? Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`);
@@ -72,7 +72,7 @@ async function evalModel(values: OptionValues, io: CommandIO): Promise<number> {
 async function evalMaskRcnn(modelDir: string, data: string, values: OptionValues, io: CommandIO): Promise<number> {
   const { model, config } = await loadMaskRcnn(modelDir);
   try {
-    const classNames = (config.classes ?? ['background', ...Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`)]).slice(1);
+    const classNames = maskRcnnClassNames(config).slice(1);
     const samples = await loadVocInstances(data, { set: stringOption(values, 'set') ?? 'val', classNames });
     const { segm, bbox } = evaluateInstances(model, samples, { classNames });
     const summary: Report & { bbox: { mAP: number; stats: number[] } } = {

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { initBackend } from '@det/tfjs';
 import { readImage } from '@det/data';
@@ -11,6 +11,8 @@ import { detectFiles } from '../detect-images';
 import { drawDetections } from '../draw-detections';
 import { drawInstances } from '../draw-instances';
 import { drawSegmentation } from '../draw-segmentation';
+import { detectionsAbove, maskRcnnClassNames, readUnitImage } from '../instances';
+import { modelFamily } from '../model-family';
 
 const usage = `Usage: det predict --model DIR --image FILE [--image FILE …] [--out FILE.png | --out-dir DIR]
                    [--score 0.3] [--iou 0.45] [--top-k 200] [--backend wasm|cpu|tensorflow] [--json]
@@ -56,7 +58,7 @@ export const predictCommand: Command = {
     const outDir = stringOption(values, 'out-dir');
     if (out && images.length > 1) throw new UsageError('--out draws one image; use --out-dir for several');
     await initBackend(stringOption(values, 'backend') as Parameters<typeof initBackend>[0]);
-    const family = await readFile(join(modelDir, 'config.json'), 'utf8').then((t) => (JSON.parse(t) as { family?: string }).family, () => undefined);
+    const family = await modelFamily(modelDir);
     const target = (i: number) => out ?? (outDir ? join(outDir, `${basename(images[i], extname(images[i]))}.png`) : undefined);
     if (family === 'segmentation') {
       const { model, config } = await loadSegmentation(modelDir);
@@ -83,23 +85,15 @@ export const predictCommand: Command = {
       const { model, config } = await loadMaskRcnn(modelDir);
       model.eval();
       try {
-        const classes = config.classes ?? ['background', ...Array.from({ length: config.numClasses - 1 }, (_, i) => `class${i}`)];
+        const classes = maskRcnnClassNames(config);
         const score = number(stringOption(values, 'score'), 'score', 0.3, 0, 1);
         const report = [];
         for (let i = 0; i < images.length; i++) {
-          const pixels = await readImage(images[i]);
-          const data = Float32Array.from(pixels.data, (v) => v / 255);
-          const [det] = model.forward([{ data, width: pixels.width, height: pixels.height }]);
-          const keep = Array.from(det.scores.keys()).filter((k) => det.scores[k] > score);
-          const kept = {
-            boxes: Float32Array.from(keep.flatMap((k) => Array.from(det.boxes.subarray(4 * k, 4 * k + 4)))),
-            labels: Int32Array.from(keep, (k) => det.labels[k]),
-            scores: Float32Array.from(keep, (k) => det.scores[k]),
-            masks: keep.map((k) => det.masks![k]),
-          };
+          const [det] = model.forward([await readUnitImage(images[i])]);
+          const kept = detectionsAbove(det, score);
           report.push({
             image: images[i],
-            detections: keep.map((k, j) => ({ class: classes[det.labels[k]], score: det.scores[k], box: Array.from(kept.boxes.subarray(4 * j, 4 * j + 4)), maskPixels: kept.masks[j].reduce((a, v) => a + v, 0) })),
+            detections: Array.from(kept.scores, (s, j) => ({ class: classes[kept.labels[j]], score: s, box: Array.from(kept.boxes.subarray(4 * j, 4 * j + 4)), maskPixels: kept.masks[j].reduce((a, v) => a + v, 0) })),
           });
           const file = target(i);
           if (file) await writeFile(file, await drawInstances(images[i], kept, classes));

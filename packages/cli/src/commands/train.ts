@@ -153,7 +153,6 @@ export const trainCommand: Command = {
             return { mAP };
           },
         },
-        // Without a terminal (CI, logs) the bar does not draw: a line every 50 steps instead.
         ...stepReporting(values, io, { parts: true }),
         plots: { dir: out },
         describeBatch: (b) => `a batch of ${b.batchSize} images`,
