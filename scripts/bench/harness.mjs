@@ -50,6 +50,17 @@ export function runPeer(script, args = []) {
   return { ok: true, ...JSON.parse(lines[lines.length - 1]) };
 }
 
+/**
+ * Runs `script --engine ...args` in a fresh Node process (so each engine's peak memory is its own) and parses the JSON
+ * it prints last. On failure returns `{ error }`: `errorText(stderr, status)`, by default the last two stderr lines.
+ */
+export function runEngine(script, args, errorText = (stderr) => stderr.trim().split('\n').slice(-2).join(' ')) {
+  const run = spawnSync(process.execPath, [script, '--engine', ...args.map(String)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+  const last = run.stdout.trim().split('\n').pop();
+  if (run.status !== 0 || !last?.startsWith('{')) return { error: errorText(run.stderr, run.status) };
+  return JSON.parse(last);
+}
+
 /** Prints a markdown table: header row then rows (arrays of cells). */
 export function printTable(header, rows) {
   const line = (cells) => `| ${cells.join(' | ')} |`;

@@ -3,12 +3,11 @@
 // loaded here by key) and the same image, min_size = max_size = 512 (no resize), default top-n (1000 proposals) and
 // 100 detections; wall time of the whole eval forward (transform, backbone, RPN, RoI heads, mask pasting) and peak memory.
 // Run `pnpm build` first.   node bench/run.mjs [reps=2] [size=512]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, ms, printTable, rng, runPeer } from '../../../scripts/bench/harness.mjs';
+import { machine, ms, printTable, rng, runEngine, runPeer } from '../../../scripts/bench/harness.mjs';
 
 async function engine(reps, weights, file, size) {
   const { initBackend, tf } = await import('@det/tfjs');
@@ -59,9 +58,7 @@ if (!written.ok) {
 const random = rng(5);
 const file = join(dir, 'image.f32');
 writeFileSync(file, Float32Array.from({ length: size * size * 3 }, () => random()));
-const run = spawnSync(process.execPath, [self, '--engine', String(reps), weights, file, String(size)], { encoding: 'utf8', maxBuffer: 16 << 20 });
-const last = run.stdout.trim().split('\n').pop();
-const ours = run.status === 0 && last?.startsWith('{') ? JSON.parse(last) : { error: run.stderr.trim().split('\n').slice(-3).join(' ') || `exit ${run.status}` };
+const ours = runEngine(self, [reps, weights, file, size], (stderr, status) => stderr.trim().split('\n').slice(-3).join(' ') || `exit ${status}`);
 if (ours.error) console.log(`wasm failed: ${ours.error}`);
 const theirs = runPeer(peer, ['forward', String(reps), file, String(size)]);
 if (!theirs.ok) console.log(`PyTorch peer not run: ${theirs.reason}`);

@@ -2,12 +2,11 @@
 // same inputs, same run: forward at 224×224 (batch 1, eval) and one training step (batch 2: forward, cross entropy
 // + 0.4 × aux, backward), then peak memory of a training step per batch size (1, 2, 4; one step each).
 // Run `pnpm build` first.   node bench/run.mjs [reps=3]
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, ms, printTable, rng, runPeer } from '../../../scripts/bench/harness.mjs';
+import { machine, ms, printTable, rng, runEngine, runPeer } from '../../../scripts/bench/harness.mjs';
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
@@ -64,9 +63,7 @@ function measure(kind, batch, repeats) {
   const random = rng(batch);
   const file = join(dir, `${kind}-${batch}.f32`);
   writeFileSync(file, Float32Array.from({ length: batch * 224 * 224 * 3 }, () => random() * 2 - 1));
-  const run = spawnSync(process.execPath, [self, '--engine', kind, String(repeats), file, String(batch)], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const last = run.stdout.trim().split('\n').pop();
-  const ours = run.status === 0 && last?.startsWith('{') ? JSON.parse(last) : { error: run.stderr.split('\n').filter((l) => /Error|memory/i.test(l)).slice(0, 2).join(' ') || `exit ${run.status}` };
+  const ours = runEngine(self, [kind, repeats, file, batch], (stderr, status) => stderr.split('\n').filter((l) => /Error|memory/i.test(l)).slice(0, 2).join(' ') || `exit ${status}`);
   if (ours.error) console.log(`${kind} batch ${batch}: wasm failed: ${ours.error}`);
   const theirs = runPeer(peer, [kind, String(repeats), file, String(batch)]);
   if (!theirs.ok) console.log(`${kind} batch ${batch}: PyTorch peer not run: ${theirs.reason}`);

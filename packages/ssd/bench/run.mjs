@@ -6,12 +6,11 @@
 //   node bench/run.mjs [reps=5]
 //
 // Each engine runs in its own child process so its peak RSS is its own.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, ms, printTable, rng, runPeer } from '../../../scripts/bench/harness.mjs';
+import { machine, ms, printTable, rng, runEngine, runPeer } from '../../../scripts/bench/harness.mjs';
 
 const median = (v) => [...v].sort((a, b) => a - b)[v.length >> 1];
 
@@ -85,12 +84,7 @@ const reps = Number(argv[0] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'det-ssd-bench-'));
 const self = fileURLToPath(import.meta.url);
 const peerScript = fileURLToPath(new URL('./peer.py', import.meta.url));
-const child = (kind, size, file) => {
-  const run = spawnSync(process.execPath, [self, '--engine', kind, String(size), String(reps), file], { encoding: 'utf8', maxBuffer: 16 << 20 });
-  const last = run.stdout.trim().split('\n').pop();
-  if (run.status !== 0 || !last?.startsWith('{')) return { error: run.stderr.trim().split('\n').slice(-2).join(' ') };
-  return JSON.parse(last);
-};
+const child = (kind, size, file) => runEngine(self, [kind, size, reps, file]);
 const input = (n, size) => {
   const random = rng(size * 31 + n);
   const a = new Float32Array(n * size * size * 3);

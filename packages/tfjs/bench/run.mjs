@@ -6,12 +6,11 @@
 //   node bench/run.mjs [sizes=128,300] [reps=5]
 //
 // Each engine runs in its own child process (`--engine wasm|cpu`), so its peak RSS is its own.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { machine, ms, printTable, rng, runPeer } from '../../../scripts/bench/harness.mjs';
+import { machine, ms, printTable, rng, runEngine, runPeer } from '../../../scripts/bench/harness.mjs';
 
 const CHANNELS = [3, 32, 48, 64, 64, 48, 48, 32];
 const BATCH = 8;
@@ -76,15 +75,7 @@ const sizes = (argv[0] ?? '128,300').split(',').map(Number);
 const reps = Number(argv[1] ?? 5);
 const dir = mkdtempSync(join(tmpdir(), 'det-tfjs-bench-'));
 const self = fileURLToPath(import.meta.url);
-const child = (backend, size, file) => {
-  const run = spawnSync(process.execPath, [self, '--engine', backend, String(size), String(backend === 'cpu' ? Math.min(reps, 3) : reps), file], {
-    encoding: 'utf8',
-    maxBuffer: 16 << 20,
-  });
-  const last = run.stdout.trim().split('\n').pop();
-  if (run.status !== 0 || !last?.startsWith('{')) return { error: run.stderr.trim().split('\n').slice(-2).join(' ') };
-  return JSON.parse(last);
-};
+const child = (backend, size, file) => runEngine(self, [backend, size, backend === 'cpu' ? Math.min(reps, 3) : reps, file]);
 console.log(`SSD7 base net training step, batch ${BATCH} (${machine()}; ${new Date().toISOString().slice(0, 10)})\n`);
 for (const size of sizes) {
   const random = rng(size);
