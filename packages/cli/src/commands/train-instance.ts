@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { createRandom } from '@det/core';
+import { chance, shuffleInPlace } from '@det/data';
 import { buildMaskRcnn, horizontalFlip, type MaskRcnnConfig, RESNET_NAMES, type RcnnImages, type RcnnTarget, saveMaskRcnn } from '@det/mask-rcnn';
 import { initBackend } from '@det/tfjs';
 import { cosineLr, multiStepLr, train } from '@det/train';
@@ -11,12 +12,9 @@ import { evaluateInstances, type InstanceSample, loadVocInstances } from '../ins
 /** Shuffled batches of one epoch (seeded), each image flipped horizontally with probability 0.5. */
 export function* instanceBatches(samples: readonly InstanceSample[], batchSize: number, random: () => number): Generator<{ images: RcnnImages; targets: RcnnTarget[] }> {
   const order = samples.map((_, i) => i);
-  for (let i = order.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [order[i], order[j]] = [order[j], order[i]];
-  }
+  shuffleInPlace(order, random);
   for (let b = 0; b + batchSize <= order.length; b += batchSize) {
-    const picked = order.slice(b, b + batchSize).map((i) => (random() < 0.5 ? horizontalFlip(samples[i].image, samples[i].target) : samples[i]));
+    const picked = order.slice(b, b + batchSize).map((i) => (chance(random) ? horizontalFlip(samples[i].image, samples[i].target) : samples[i]));
     yield { images: picked.map((s) => s.image), targets: picked.map((s) => s.target) };
   }
 }
