@@ -2,6 +2,7 @@ export * from './collate';
 export * from './dataset';
 export * from './image';
 export * from './image-io';
+export * from './instances';
 export * from './loader';
 export * from './random';
 export * from './sample';

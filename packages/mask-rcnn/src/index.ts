@@ -12,7 +12,6 @@ export {
 } from './backbone-with-fpn';
 export { BBOX_XFORM_CLIP, BoxCoder, type BoxCoderWeights } from './box-coder';
 export { FastRCNNPredictor, TwoMLPHead } from './box-head';
-export { horizontalFlip } from './flip';
 export { clipBoxesToImage, removeSmallBoxes } from './box-ops';
 export { fasterrcnnResnet50Fpn, maskrcnnResnet50Fpn, type ResnetFpnBuilderOptions } from './builders';
 export { Conv2dNormActivation, type Conv2dNormActivationOptions, type NormLayerKind } from './conv-norm-activation';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { createRandom } from '@det/core';
-import { chance, shuffleInPlace } from '@det/data';
-import { buildMaskRcnn, horizontalFlip, type MaskRcnnConfig, RESNET_NAMES, type RcnnImages, type RcnnTarget, saveMaskRcnn } from '@det/mask-rcnn';
+import { chance, flipInstancesHorizontal, shuffleInPlace } from '@det/data';
+import { buildMaskRcnn, type MaskRcnnConfig, RESNET_NAMES, type RcnnImages, type RcnnTarget, saveMaskRcnn } from '@det/mask-rcnn';
 import { initBackend } from '@det/tfjs';
 import { cosineLr, multiStepLr, train } from '@det/train';
 import { type OptionValues, positiveInteger, stringOption } from '../args';
@@ -14,7 +14,7 @@ export function* instanceBatches(samples: readonly InstanceSample[], batchSize: 
   const order = samples.map((_, i) => i);
   shuffleInPlace(order, random);
   for (let b = 0; b + batchSize <= order.length; b += batchSize) {
-    const picked = order.slice(b, b + batchSize).map((i) => (chance(random) ? horizontalFlip(samples[i].image, samples[i].target) : samples[i]));
+    const picked = order.slice(b, b + batchSize).map((i) => (chance(random) ? flipInstancesHorizontal(samples[i].image, samples[i].target) : samples[i]));
     yield { images: picked.map((s) => s.image), targets: picked.map((s) => s.target) };
   }
 }

@@ -115,14 +115,19 @@ export function randomHorizontalFlip(p = 0.5): Transform {
   return (sample, random) => (chance(random, p) ? flipHorizontal(sample) : sample);
 }
 
+/** Boxes `xyxy` mirrored left–right in an image `width` wide (x1, x2 → width − x2, width − x1); a new array. */
+export function flipBoxesHorizontal(boxes: Float32Array, width: number): Float32Array {
+  const out = boxes.slice();
+  for (let k = 0; k < out.length; k += 4) {
+    out[k] = width - boxes[k + 2];
+    out[k + 2] = width - boxes[k];
+  }
+  return out;
+}
+
 /** Deterministic left–right flip of image and boxes. */
 export function flipHorizontal(sample: DetectionSample): DetectionSample {
-  const width = sample.normalized ? 1 : sample.image.width;
-  const boxes = sample.boxes.slice();
-  for (let k = 0; k < boxes.length; k += 4) {
-    boxes[k] = width - sample.boxes[k + 2];
-    boxes[k + 2] = width - sample.boxes[k];
-  }
+  const boxes = flipBoxesHorizontal(sample.boxes, sample.normalized ? 1 : sample.image.width);
   return { ...sample, image: flipImageHorizontal(sample.image), boxes };
 }
 
