@@ -53,9 +53,14 @@ export function runPeer(script, args = []) {
 /**
  * Runs `script --engine ...args` in a fresh Node process (so each engine's peak memory is its own) and parses the JSON
  * it prints last. On failure returns `{ error }`: `errorText(stderr, status)`, by default the last two stderr lines.
+ * `env` adds environment variables for the child (e.g. DET_WINOGRAD=0).
  */
-export function runEngine(script, args, errorText = (stderr) => stderr.trim().split('\n').slice(-2).join(' ')) {
-  const run = spawnSync(process.execPath, [script, '--engine', ...args.map(String)], { encoding: 'utf8', maxBuffer: 16 << 20 });
+export function runEngine(script, args, errorText = (stderr) => stderr.trim().split('\n').slice(-2).join(' '), env = {}) {
+  const run = spawnSync(process.execPath, [script, '--engine', ...args.map(String)], {
+    encoding: 'utf8',
+    maxBuffer: 16 << 20,
+    env: { ...process.env, ...env },
+  });
   const last = run.stdout.trim().split('\n').pop();
   if (run.status !== 0 || !last?.startsWith('{')) return { error: errorText(run.stderr, run.status) };
   return JSON.parse(last);

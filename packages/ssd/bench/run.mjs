@@ -1,9 +1,10 @@
 // Benchmarks of @det/ssd on tfjs wasm against PyTorch CPU (bench/peer.py), measured in the same run:
-// (1) SSD300-VGG16 forward latency, batch 1 (raw head(backbone(x)), no post-processing) vs torchvision ssd300_vgg16;
+// (1) SSD300-VGG16 forward latency, batch 1 (raw head(backbone(x)), no post-processing) vs torchvision ssd300_vgg16,
+//     with @det/tfjs's Winograd convolutions (the default) and with XNNPACK's direct ones (DET_WINOGRAD=0);
 // (2) one SSD7 training step (forward + MultiBox loss with hard negative mining + backward), batch 8, 300×300
 //     (and 128×128), vs the same network and loss in PyTorch. Both with 1 thread. Run `pnpm build` first.
 //
-//   node bench/run.mjs [reps=5]
+//   node bench/run.mjs [reps=5] [forward|train]   (default: every case)
 //
 // Each engine runs in its own child process so its peak RSS is its own.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,10 +82,11 @@ if (argv[0] === '--engine') {
 }
 
 const reps = Number(argv[0] ?? 5);
+const only = argv[1];
 const dir = mkdtempSync(join(tmpdir(), 'det-ssd-bench-'));
 const self = fileURLToPath(import.meta.url);
 const peerScript = fileURLToPath(new URL('./peer.py', import.meta.url));
-const child = (kind, size, file) => runEngine(self, [kind, size, reps, file]);
+const child = (kind, size, file, env) => runEngine(self, [kind, size, reps, file], undefined, env);
 const input = (n, size) => {
   const random = rng(size * 31 + n);
   const a = new Float32Array(n * size * size * 3);
@@ -98,12 +100,13 @@ console.log(`@det/ssd on tfjs wasm (1 thread) vs PyTorch CPU (1 thread), ${machi
 const rows = [];
 const cases = [
   ['SSD300-VGG16 forward, batch 1, 300×300', 'forward', 300, 1],
+  ['SSD300-VGG16 forward, batch 1, 300×300, direct convolutions (DET_WINOGRAD=0)', 'forward', 300, 1, { DET_WINOGRAD: '0' }],
   ['SSD7 training step, batch 8, 300×300', 'train', 300, 8],
   ['SSD7 training step, batch 8, 128×128', 'train', 128, 8],
-];
-for (const [name, kind, size, n] of cases) {
+].filter(([, kind]) => only === undefined || kind === only);
+for (const [name, kind, size, n, env] of cases) {
   const file = input(n, size);
-  const ours = child(kind, size, file);
+  const ours = child(kind, size, file, env);
   const peer = runPeer(peerScript, kind === 'forward' ? ['forward', String(reps), file] : ['train', String(size), String(reps), file]);
   if (ours.error) console.log(`${name}: wasm failed: ${ours.error}`);
   if (!peer.ok) console.log(`${name}: PyTorch peer not run: ${peer.reason}`);

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dFilterGrad, conv2dInputGrad, pair } from './conv2d-grad';
 import { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-grad';
 import { leadingAxes, leadingMean } from './reduce';
+import { winogradApplies, winogradConv2d } from './winograd';
 
 /**
  * Training kernels that tfjs-backend-wasm 4.22 lacks (or runs slowly), built from its fast kernels
@@ -104,6 +105,33 @@ function leadingReduction(stock: tf.KernelConfig, scaleBySize: boolean): tf.Kern
 }
 
 /**
+ * Conv2D that computes 3×3 stride-1 convolutions with enough channels by Winograd F(2×2, 3×3) (see
+ * winograd.ts) and everything else with the stock XNNPACK kernel. Its gradient is Conv2D's, unchanged.
+ */
+function winogradConv2dKernel(stock: tf.KernelConfig): tf.KernelConfig {
+  const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
+    const x = inputs.x as tf.TensorInfo;
+    const filter = inputs.filter as tf.TensorInfo;
+    const a = attrs as unknown as tf.Conv2DAttrs;
+    const format = tf.backend_util.convertConv2DDataFormat(a.dataFormat);
+    const info = tf.backend_util.computeConv2DInfo(
+      x.shape as [number, number, number, number],
+      filter.shape as [number, number, number, number],
+      a.strides,
+      a.dilations,
+      a.pad,
+      a.dimRoundingMode,
+      false,
+      format,
+    );
+    if (!winogradApplies(info, x.dtype)) return stock.kernelFunc({ inputs, attrs, backend });
+    return winogradConv2d(x, filter, info);
+  };
+  ours.add(kernelFunc);
+  return { ...stock, kernelFunc };
+}
+
+/**
  * Identity that shares the input's buffer (reference-counted), as the cpu backend's does. The stock wasm
  * Identity copies — and tfjs clones every tensor it saves for a gradient, so a training step copied each
  * saved activation once more.
@@ -122,7 +150,8 @@ function sharedIdentity(stock: tf.KernelConfig): tf.KernelConfig {
 /**
  * Registers the wasm fills: Conv2DBackpropFilter, DepthwiseConv2dNativeBackpropInput/Filter and
  * UnsortedSegmentSum (missing: the gradients of conv2dTranspose, the fused convolutions and gather need them), and a Conv2DBackpropInput built on XNNPACK Conv2D (the
- * stock one is a slow direct loop), Sum/Mean over leading axes as poolings, and a zero-copy Identity, when
+ * stock one is a slow direct loop), a Conv2D with a Winograd path for 3×3 stride-1 layers, Sum/Mean over
+ * leading axes as poolings, and a zero-copy Identity, when
  * tfjs-backend-wasm is loaded. Safe to call more than once; call it again
  * after importing tfjs-backend-wasm (initBackend does).
  */
@@ -147,6 +176,8 @@ export function registerWasmKernels(): void {
     const config = tf.getKernel(name, 'wasm');
     if (config && !ours.has(config.kernelFunc)) add(leadingReduction(config, scale));
   }
+  const conv2d = tf.getKernel('Conv2D', 'wasm');
+  if (conv2d && !ours.has(conv2d.kernelFunc)) add(winogradConv2dKernel(conv2d));
   const identity = tf.getKernel('Identity', 'wasm');
   if (identity && !ours.has(identity.kernelFunc)) add(sharedIdentity(identity));
 }
