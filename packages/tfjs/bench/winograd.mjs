@@ -1,6 +1,6 @@
 // Benchmark: 3×3 stride-1 convolutions (padding 1, batch 1) on tfjs wasm — XNNPACK's direct kernel
-// (setWinogradConv2d(false)) against @det/tfjs's Winograd path (F(4×4, 3×3) from 16×16 outputs, F(2×2, 3×3)
-// below) — and torch.nn.functional.conv2d on the CPU with 1 thread (bench/conv3x3_peer.py), in the same run, for
+// (setWinogradConv2d(false)) against @det/tfjs's Winograd path (F(4×4, 3×3), or F(2×2, 3×3) on maps where 4×4
+// tiles would waste too many outputs: see winogradTile) — and torch.nn.functional.conv2d on the CPU with 1 thread (bench/conv3x3_peer.py), in the same run, for
 // the layer shapes of VGG16 (SSD300), ResNet/FPN and the SSD300 heads. Median wall ms of `reps` calls after a
 // warm-up (the warm-up also builds the cached filter transform, as the first forward of a model does).
 // Run `pnpm build` first.
@@ -20,6 +20,7 @@ const SHAPES = [
   [200, 256, 256, 'FPN P2 (800 px)'],
   [56, 64, 64, 'ResNet layer1 (224 px)'],
   [14, 256, 256, 'ResNet-50 layer3 (224 px)'],
+  [10, 512, 512, '10×10 map (F(2×2) tiles)'],
   [38, 512, 84, 'SSD300 class head, 38×38'],
   [10, 512, 126, 'SSD300 class head, 10×10'],
 ];

@@ -99,7 +99,8 @@ describe('Winograd F(m×m, 3×3) convolution on wasm', () => {
     expect(winogradApplies(info([1, 32, 32, 64], [3, 3, 64, 16]), 'float32')).toBe(false);
     expect(winogradApplies(info([1, 7, 7, 64], [3, 3, 64, 64]), 'float32')).toBe(false);
     expect(winogradTile(info([1, 16, 16, 64], [3, 3, 64, 64]))).toBe(4);
-    expect(winogradTile(info([1, 15, 40, 64], [3, 3, 64, 64]))).toBe(2);
+    expect(winogradTile(info([1, 14, 14, 64], [3, 3, 64, 64]))).toBe(4); // 36·4·4 = 576 ≤ 0.8 · 16·7·7
+    expect(winogradTile(info([1, 10, 10, 64], [3, 3, 64, 64]))).toBe(2); // 36·3·3 = 324 > 0.8 · 16·5·5
     setWinogradConv2d(false);
     expect(winogradApplies(info([1, 32, 32, 64], [3, 3, 64, 64]), 'float32')).toBe(false);
   });
