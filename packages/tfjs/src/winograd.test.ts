@@ -134,6 +134,19 @@ describe('Winograd F(m×m, 3×3) convolution on wasm', () => {
     x.dispose();
   });
 
+  it('rejects a filter, input or convInfo it cannot compute, naming the argument', () => {
+    tf.tidy(() => {
+      const x = tf.zeros([1, 16, 16, 64]) as tf.Tensor4D;
+      const filter = tf.zeros([3, 3, 64, 64]) as tf.Tensor4D;
+      const info = convInfo(x, filter, 'same');
+      expect(() => winogradConv2d(x, tf.zeros([3, 3, 32, 64]), info)).toThrow(/filter must be a float32 3×3 HWIO filter matching convInfo/);
+      expect(() => winogradConv2d(tf.zeros([1, 16, 16, 64], 'int32'), filter, info)).toThrow(/input does not match convInfo/);
+      const strided = tf.backend_util.computeConv2DInfo(x.shape, filter.shape, 2, 1, 'same');
+      expect(() => winogradConv2d(x, filter, strided)).toThrow(/stride-1, undilated NHWC/);
+      expect(() => winogradConv2d(x, filter, info, 3 as 2)).toThrow(/unsupported Winograd tile/);
+    });
+  });
+
   it('gradients through tf.conv2d match the direct kernels (the input gradient, a 3×3 convolution itself, may run Winograd too)', () => {
     tf.tidy(() => {
       const x = tf.randomNormal([2, 18, 18, 64], 0, 1, 'float32', 22) as tf.Tensor4D;

@@ -1,14 +1,16 @@
+import { InvalidConfigError, ShapeMismatchError } from '@det/core';
 import * as tf from '@tensorflow/tfjs-core';
 import { filterTransformF2, inputTileF2, outputTileF2 } from './winograd-f2';
 import { filterTransformF4, inputTileF4, outputTileF4 } from './winograd-f4';
 
 /**
- * Winograd F(2×2, 3×3) convolution for the wasm backend: a 3×3, stride-1, undilated convolution computed
- * as 16 matrix products [tiles, C] × [C, O] (XNNPACK GEMMs) between host-side input/output transforms
- * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016). It does 4 multiply-adds per
- * output and channel pair where a direct convolution does 9, which is what closes most of the gap between
- * wasm SIMD128 (no fused multiply-add) and PyTorch's AVX2 convolutions on VGG/ResNet/FPN-sized layers.
- * Results match the direct convolution to float32 rounding (relative error ~1e-6).
+ * Winograd convolution for the wasm backend (Lavin & Gray, "Fast Algorithms for Convolutional Neural
+ * Networks", 2016): a 3×3, stride-1, undilated convolution computed as (m + 2)² matrix products
+ * [tiles, C] × [C, O] (XNNPACK GEMMs) between host-side input and output transforms, with F(4×4, 3×3)
+ * (2.25 multiply-adds per output and channel pair where a direct convolution does 9) or F(2×2, 3×3) (4).
+ * That is what closes most of the gap between wasm SIMD128 (4 lanes, no fused multiply-add) and PyTorch's
+ * native convolutions on VGG/ResNet/FPN-sized layers. Results match the direct convolution to float32
+ * rounding (~1e-5 of scale for F(4×4), ~1e-6 for F(2×2)).
  */
 
 /** Backend internals used to read and write tensors in place on the wasm heap. */
@@ -241,13 +243,43 @@ function transformedFilter(backend: WasmHeapBackend, filter: tf.TensorInfo, c: n
   return u;
 }
 
+function checkArguments(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, m: number): void {
+  if (tf.getBackend() !== 'wasm') {
+    throw new InvalidConfigError('winogradConv2d works on the wasm heap', { field: 'backend', expected: 'wasm', received: tf.getBackend() });
+  }
+  if (m !== 2 && m !== 4) throw new InvalidConfigError('unsupported Winograd tile', { field: 'tile', expected: '2 or 4', received: m });
+  const unit = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+  if (!unit || info.dataFormat !== 'channelsLast') {
+    throw new InvalidConfigError('winogradConv2d computes stride-1, undilated NHWC convolutions', {
+      field: 'convInfo',
+      expected: 'strides 1, dilations 1, channelsLast',
+      received: `strides ${info.strideHeight}×${info.strideWidth}, dilations ${info.dilationHeight}×${info.dilationWidth}, ${info.dataFormat}`,
+    });
+  }
+  const want = (shape: number[]) => `[${shape.join(', ')}]`;
+  const xShape = [info.batchSize, info.inHeight, info.inWidth, info.inChannels];
+  if (x.dtype !== 'float32' || want(x.shape) !== want(xShape)) {
+    throw new ShapeMismatchError('input does not match convInfo', { field: 'x', expected: `float32 ${want(xShape)}`, received: `${x.dtype} ${want(x.shape)}` });
+  }
+  const filterShape = [3, 3, info.inChannels, info.outChannels];
+  if (filter.dtype !== 'float32' || want(filter.shape) !== want(filterShape)) {
+    throw new ShapeMismatchError('filter must be a float32 3×3 HWIO filter matching convInfo', {
+      field: 'filter',
+      expected: `float32 ${want(filterShape)}`,
+      received: `${filter.dtype} ${want(filter.shape)}`,
+    });
+  }
+}
+
 /**
  * Convolution of x [N, H, W, C] with filter HWIO [3, 3, C, O] at stride 1, dilation 1 and the padding in
  * `info` (from tf.backend_util.computeConv2DInfo) → [N, Ho, Wo, O], by Winograd F(2×2, 3×3). wasm backend
- * only (it works on the wasm heap in place); call it where `winogradApplies(info, dtype)` holds. Returns a
+ * only (it works on the wasm heap in place); a wrong backend, shape or dtype throws InvalidConfigError /
+ * ShapeMismatchError. The wasm Conv2D kernel calls it where `winogradApplies(info, dtype)` holds. Returns a
  * new tensor and disposes its intermediates; no gradient of its own (the Conv2D kernel's gradient applies).
  */
 export function winogradConv2d(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, m: WinogradTile = winogradTile(info)): tf.Tensor4D {
+  checkArguments(x, filter, info, m);
   const backend = heapBackend();
   const u = transformedFilter(backend, filter, info.inChannels, info.outChannels, m);
   const v = transformInput(backend, x, info, m);
