@@ -117,18 +117,27 @@ describe('Winograd F(m×m, 3×3) convolution on wasm', () => {
     tf.dispose([x, w, first, second]);
   });
 
-  it('frees the transformed filters of disposed weights: no tensors or backend buffers left behind', () => {
+  it('caches a filter’s transform from its second use and frees it once the weights are disposed; single-use filters (training) leave nothing', () => {
     const backend = tf.backend();
     const x = tf.randomNormal([1, 24, 24, 64], 0, 1, 'float32', 18) as tf.Tensor4D;
     const tensors = tf.memory().numTensors;
     const buffers = backend.numDataIds();
     for (let step = 0; step < 3; step++) {
+      // A training-like step: new weights, used once.
       const w = tf.randomNormal([3, 3, 64, 64], 0, 0.1, 'float32', 19 + step) as tf.Tensor4D;
       tf.dispose([tf.conv2d(x, w, 1, 'same'), w]);
       expect(tf.memory().numTensors).toBe(tensors);
-      // Only the live filter's 36 transformed buffers remain (the previous step's were freed by this call).
-      expect(backend.numDataIds()).toBe(buffers + 36);
+      expect(backend.numDataIds()).toBe(buffers);
     }
+    for (let step = 0; step < 3; step++) {
+      // Inference-like: the same weights twice, so 36 transformed buffers stay until the weights go.
+      const w = tf.randomNormal([3, 3, 64, 64], 0, 0.1, 'float32', 29 + step) as tf.Tensor4D;
+      tf.dispose([tf.conv2d(x, w, 1, 'same'), tf.conv2d(x, w, 1, 'same')]);
+      expect(backend.numDataIds()).toBe(buffers + 36 + 1); // + w itself
+      w.dispose();
+      expect(tf.memory().numTensors).toBe(tensors);
+    }
+    // The last weights' transforms are freed at the next Winograd convolution, or by clearWinogradCache.
     clearWinogradCache();
     expect(backend.numDataIds()).toBe(buffers);
     x.dispose();

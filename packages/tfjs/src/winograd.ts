@@ -206,11 +206,18 @@ interface FilterEntry {
 }
 
 /**
- * Transformed filters by the filter's data id. Weights are immutable in tfjs (a variable's assign gives it a
- * new data id), so an entry is valid as long as its filter's data exists; entries whose filter was disposed
- * are freed at the next Winograd convolution (or by clearWinogradCache). Costs 16/9 of the filters' memory.
+ * Transformed filters by the filter's data id, kept from a filter's second convolution on. Weights are
+ * immutable in tfjs (a variable's assign gives it a new data id), so an entry is valid as long as its filter's
+ * data exists; entries whose filter was disposed are freed at the next Winograd convolution (or by
+ * clearWinogradCache). Costs 4× (F(4×4)) or 16/9× (F(2×2)) the filters' memory.
+ *
+ * A filter seen once is transformed, used and freed: in training every step brings new weights, used once in
+ * the forward (and the input gradient convolves with a fresh flipped filter), so caching them would only hold
+ * memory — for PSPNet-ResNet50 its 4096→512 bottleneck alone is 302 MB of transformed filter. Inference
+ * reuses the same weights, so from the second forward on their transforms are cached.
  */
 const filterCache = new Map<tf.DataId, FilterEntry>();
+const seenOnce = new WeakSet<tf.DataId>();
 
 function release(entry: FilterEntry): void {
   for (const u of entry.u) entry.backend.disposeData(u.dataId, true);
@@ -233,14 +240,22 @@ export function clearWinogradCache(): void {
   filterCache.clear();
 }
 
-function transformedFilter(backend: WasmHeapBackend, filter: tf.TensorInfo, c: number, o: number, m: WinogradTile): tf.TensorInfo[] {
+/** The filter's transform, and whether it stays cached (if not, the caller frees it after use). */
+function transformedFilter(backend: WasmHeapBackend, filter: tf.TensorInfo, c: number, o: number, m: WinogradTile): FilterEntry & { cached: boolean } {
   purgeFilterCache(backend);
-  const cached = filterCache.get(filter.dataId);
-  if (cached !== undefined && cached.c === c && cached.o === o && cached.m === m) return cached.u;
-  if (cached !== undefined) release(cached);
-  const u = transformFilter(backend, filter, c, o, m);
-  filterCache.set(filter.dataId, { backend, c, o, m, u });
-  return u;
+  const hit = filterCache.get(filter.dataId);
+  if (hit !== undefined && hit.c === c && hit.o === o && hit.m === m) return { ...hit, cached: true };
+  if (hit !== undefined) {
+    release(hit);
+    filterCache.delete(filter.dataId);
+  }
+  const entry: FilterEntry = { backend, c, o, m, u: transformFilter(backend, filter, c, o, m) };
+  if (!seenOnce.has(filter.dataId)) {
+    seenOnce.add(filter.dataId);
+    return { ...entry, cached: false };
+  }
+  filterCache.set(filter.dataId, entry);
+  return { ...entry, cached: true };
 }
 
 function checkArguments(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, m: number): void {
@@ -281,12 +296,14 @@ function checkArguments(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backen
 export function winogradConv2d(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, m: WinogradTile = winogradTile(info)): tf.Tensor4D {
   checkArguments(x, filter, info, m);
   const backend = heapBackend();
-  const u = transformedFilter(backend, filter, info.inChannels, info.outChannels, m);
+  const filterEntry = transformedFilter(backend, filter, info.inChannels, info.outChannels, m);
+  const u = filterEntry.u;
   const v = transformInput(backend, x, info, m);
   // The engine takes bare TensorInfos as kernel inputs (as backends do); the cached filters are not engine tensors.
   const matMul = (a: tf.Tensor, b: tf.TensorInfo) => tf.engine().runKernel('BatchMatMul', { a, b: b as tf.Tensor }, { transposeA: false, transposeB: false }) as tf.Tensor;
   const products = v.map((vk, k) => matMul(vk, u[k]));
   tf.dispose(v);
+  if (!filterEntry.cached) release(filterEntry);
   const y = transformOutput(backend, products, info, m);
   tf.dispose(products);
   return y;
