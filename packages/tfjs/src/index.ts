@@ -21,4 +21,4 @@ export { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-grad';
 export { maxPoolGradFirstTap } from './max-pool-grad';
 export { type MultiScaleRoiAlignOptions, multiScaleRoiAlign, type RoiAlignOptions, roiAlign } from './roi-align';
 export { registerWasmKernels } from './wasm-kernels';
-export { clearWinogradCache, setWinogradConv2d, WINOGRAD_MIN_CHANNELS, WINOGRAD_MIN_PIXELS, winogradApplies, winogradConv2d, winogradConv2dEnabled, type WinogradTile, winogradTile } from './winograd';
+export { clearWinogradCache, setWinogradConv2d, WINOGRAD_MAX_FIRST_USE_BYTES, WINOGRAD_MIN_CHANNELS, WINOGRAD_MIN_PIXELS, winogradApplies, winogradConv2d, winogradConv2dEnabled, type WinogradTile, winogradTile, winogradWorthIt } from './winograd';

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { conv2dFilterGrad, conv2dInputGrad, pair } from './conv2d-grad';
 import { depthwiseFilterGrad, depthwiseInputGrad } from './depthwise-grad';
 import { leadingAxes, leadingMean } from './reduce';
-import { winogradApplies, winogradConv2d } from './winograd';
+import { winogradApplies, winogradConv2d, winogradWorthIt } from './winograd';
 
 /**
  * Training kernels that tfjs-backend-wasm 4.22 lacks (or runs slowly), built from its fast kernels
@@ -124,7 +124,7 @@ function winogradConv2dKernel(stock: tf.KernelConfig): tf.KernelConfig {
       false,
       format,
     );
-    if (!winogradApplies(info, x.dtype)) return stock.kernelFunc({ inputs, attrs, backend });
+    if (!winogradApplies(info, x.dtype) || !winogradWorthIt(filter, info)) return stock.kernelFunc({ inputs, attrs, backend });
     return winogradConv2d(x, filter, info);
   };
   ours.add(kernelFunc);

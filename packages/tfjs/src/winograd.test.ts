@@ -2,7 +2,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
 import { relativeError } from './backends.test-helper';
 import { tf } from './index';
-import { clearWinogradCache, setWinogradConv2d, winogradApplies, winogradConv2d, winogradTile } from './winograd';
+import { clearWinogradCache, setWinogradConv2d, WINOGRAD_MAX_FIRST_USE_BYTES, winogradApplies, winogradConv2d, winogradTile, winogradWorthIt } from './winograd';
 
 type Pad = 'same' | 'valid' | number | [[0, 0], [number, number], [number, number], [0, 0]];
 
@@ -141,6 +141,16 @@ describe('Winograd F(m×m, 3×3) convolution on wasm', () => {
     clearWinogradCache();
     expect(backend.numDataIds()).toBe(buffers);
     x.dispose();
+  });
+
+  it('runs a first use of a filter whose transform exceeds the first-use cap directly, and the second by Winograd', () => {
+    const info = tf.backend_util.computeConv2DInfo([1, 28, 28, 4096], [3, 3, 4096, 512], 1, 1, 'same');
+    expect(36 * 4096 * 512 * 4).toBeGreaterThan(WINOGRAD_MAX_FIRST_USE_BYTES);
+    const big = { dataId: {}, shape: [3, 3, 4096, 512], dtype: 'float32' as const };
+    expect(winogradWorthIt(big, info)).toBe(false);
+    expect(winogradWorthIt(big, info)).toBe(true);
+    const small = { dataId: {}, shape: [3, 3, 512, 512], dtype: 'float32' as const };
+    expect(winogradWorthIt(small, tf.backend_util.computeConv2DInfo([1, 28, 28, 512], [3, 3, 512, 512], 1, 1, 'same'))).toBe(true);
   });
 
   it('rejects a filter, input or convInfo it cannot compute, naming the argument', () => {

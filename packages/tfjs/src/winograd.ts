@@ -240,6 +240,27 @@ export function clearWinogradCache(): void {
   filterCache.clear();
 }
 
+/**
+ * Largest filter transform built for a filter's first use (64 MiB: 16 Mi floats). Larger first uses — in
+ * training, every use — run the direct kernel instead: PSPNet's 4096→512 bottleneck would need a 302 MB
+ * transient transform per step (and as much again for its input gradient), which on wasm32's 4 GiB heap is the
+ * difference between fitting a batch and not. From the second use the transform is built and cached anyway.
+ */
+export const WINOGRAD_MAX_FIRST_USE_BYTES = 64 * 2 ** 20;
+
+/**
+ * Whether this call of the wasm Conv2D kernel should take the Winograd path, given that `winogradApplies`
+ * holds: yes unless the filter is used for the first time and its transform would exceed
+ * WINOGRAD_MAX_FIRST_USE_BYTES (that first use is remembered, so the next one is cached).
+ */
+export function winogradWorthIt(filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): boolean {
+  if (filterCache.has(filter.dataId) || seenOnce.has(filter.dataId)) return true;
+  const m = winogradTile(info);
+  if ((m + 2) ** 2 * info.inChannels * info.outChannels * 4 <= WINOGRAD_MAX_FIRST_USE_BYTES) return true;
+  seenOnce.add(filter.dataId);
+  return false;
+}
+
 /** The filter's transform, and whether it stays cached (if not, the caller frees it after use). */
 function transformedFilter(backend: WasmHeapBackend, filter: tf.TensorInfo, c: number, o: number, m: WinogradTile): FilterEntry & { cached: boolean } {
   purgeFilterCache(backend);
