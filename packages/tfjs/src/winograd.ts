@@ -43,9 +43,10 @@ export function winogradConv2dEnabled(): boolean {
 }
 
 /**
- * Smallest channel counts for which the Winograd path is used. Below them the host-side transforms cost
- * about what the multiply-adds they save do (measured on wasm, 1 thread: 64→64 channels at 300×300 gains
- * ~5 %, 128→128 at 150×150 ~40 %, 512→512 at 38×38 ~90 %).
+ * Smallest channel counts for which the Winograd path is used. With 128 channels and more it was 2–3× faster
+ * than the direct kernel in every run (wasm, 1 thread); at 64 the host-side transforms weigh about as much as
+ * the multiply-adds saved and runs ranged from 0.8× (56×56, 64→64) to 2× (300×300, 64→64); at 32 no gain was
+ * measured (0.99–1.08×).
  */
 export const WINOGRAD_MIN_CHANNELS = 64;
 
@@ -104,7 +105,7 @@ export type WinogradTile = 2 | 4;
 
 /**
  * Filter HWIO [3, 3, C, O] → (m + 2)² backend buffers U[a·(m + 2) + b] = (G g Gᵀ)[a][b], each [1, C, O],
- * outside the engine's tensor count (they live in the filter cache).
+ * outside the engine's tensor count (kept in the filter cache, or freed after the call: see transformedFilter).
  */
 function transformFilter(backend: WasmHeapBackend, filter: tf.TensorInfo, c: number, o: number, m: WinogradTile): tf.TensorInfo[] {
   const size = c * o;
@@ -309,9 +310,10 @@ function checkArguments(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backen
 
 /**
  * Convolution of x [N, H, W, C] with filter HWIO [3, 3, C, O] at stride 1, dilation 1 and the padding in
- * `info` (from tf.backend_util.computeConv2DInfo) → [N, Ho, Wo, O], by Winograd F(2×2, 3×3). wasm backend
+ * `info` (from tf.backend_util.computeConv2DInfo) → [N, Ho, Wo, O], by Winograd F(m×m, 3×3), m 2 or 4
+ * (default `winogradTile(info)`). wasm backend
  * only (it works on the wasm heap in place); a wrong backend, shape or dtype throws InvalidConfigError /
- * ShapeMismatchError. The wasm Conv2D kernel calls it where `winogradApplies(info, dtype)` holds. Returns a
+ * ShapeMismatchError. The wasm Conv2D kernel calls it where `winogradApplies` and `winogradWorthIt` hold. Returns a
  * new tensor and disposes its intermediates; no gradient of its own (the Conv2D kernel's gradient applies).
  */
 export function winogradConv2d(x: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, m: WinogradTile = winogradTile(info)): tf.Tensor4D {
