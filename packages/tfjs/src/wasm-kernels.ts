@@ -105,8 +105,9 @@ function leadingReduction(stock: tf.KernelConfig, scaleBySize: boolean): tf.Kern
 }
 
 /**
- * Conv2D that computes 3×3 stride-1 convolutions with enough channels by Winograd F(2×2, 3×3) (see
- * winograd.ts) and everything else with the stock XNNPACK kernel. Its gradient is Conv2D's, unchanged.
+ * Conv2D that computes 3×3 stride-1 convolutions with enough channels by Winograd F(4×4, 3×3) or F(2×2, 3×3)
+ * (see winograd.ts: winogradApplies, winogradWorthIt) and everything else with the stock XNNPACK kernel. Its
+ * gradient is Conv2D's, unchanged.
  */
 function winogradConv2dKernel(stock: tf.KernelConfig): tf.KernelConfig {
   const kernelFunc: tf.KernelFunc = ({ inputs, attrs, backend }) => {
